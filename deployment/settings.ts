@@ -1,0 +1,116 @@
+/**
+ * Deployment settings: what makes one deployment of the labs distinct from
+ * another in the same account, and where its state lives. Read from the
+ * environment (CTLAB_*) or from cdktf context, validated before any synth.
+ */
+export interface DeploymentSettings {
+  /** Prefix of every physical name. */
+  readonly prefix: string;
+  /** AWS region the stacks deploy to. */
+  readonly region: string;
+  /** S3 state backend; absent means a local state file. */
+  readonly stateBackend?: StateBackendSettings;
+  /**
+   * Folder holding local state files (`terraform.<stack>.tfstate`).
+   * Absent: the project root, written relative to `cdktf.out/stacks/<stack>`.
+   */
+  readonly localStateDir?: string;
+  /**
+   * Send every AWS API call to this endpoint (the local emulator) instead of AWS.
+   * Absent: real AWS.
+   */
+  readonly endpoint?: string;
+}
+
+export interface StateBackendSettings {
+  readonly bucket: string;
+  readonly region: string;
+}
+
+export const DEFAULT_PREFIX = 'ctlab';
+export const DEFAULT_REGION = 'us-east-1';
+export const MAX_PREFIX_LENGTH = 16;
+
+/** Environment variables read by `readSettings`, with what each sets. */
+export const SETTINGS_ENVIRONMENT = {
+  CTLAB_PREFIX: `prefix of every physical name (default ${DEFAULT_PREFIX})`,
+  CTLAB_REGION: `AWS region (default AWS_REGION, then ${DEFAULT_REGION})`,
+  CTLAB_STATE_BUCKET: 'S3 bucket holding Terraform state (default: local state files)',
+  CTLAB_STATE_REGION: 'region of the state bucket (default: CTLAB_REGION)',
+  CTLAB_STATE_DIR: 'folder for local state files (default: the project root)',
+  CTLAB_ENDPOINT: 'send all AWS calls to this endpoint, e.g. the local emulator',
+} as const;
+
+type Lookup = (key: string) => unknown;
+
+/**
+ * Reads settings from environment variables first, then from cdktf context
+ * (`prefix`, `region`, `stateBucket`, `stateRegion`, `stateDir`, `endpoint`).
+ */
+export function readSettings(env: NodeJS.ProcessEnv, context: Lookup = () => undefined): DeploymentSettings {
+  const pick = (envName: string, contextKey: string): string | undefined => {
+    const fromEnv = env[envName];
+    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+    const fromContext = context(contextKey);
+    return typeof fromContext === 'string' && fromContext !== '' ? fromContext : undefined;
+  };
+  const prefix = pick('CTLAB_PREFIX', 'prefix') ?? DEFAULT_PREFIX;
+  const region = pick('CTLAB_REGION', 'region') ?? env.AWS_REGION ?? DEFAULT_REGION;
+  const stateBucket = pick('CTLAB_STATE_BUCKET', 'stateBucket');
+  const stateRegion = pick('CTLAB_STATE_REGION', 'stateRegion') ?? region;
+  const settings: DeploymentSettings = {
+    prefix,
+    region,
+    stateBackend: stateBucket ? { bucket: stateBucket, region: stateRegion } : undefined,
+    localStateDir: pick('CTLAB_STATE_DIR', 'stateDir'),
+    endpoint: pick('CTLAB_ENDPOINT', 'endpoint'),
+  };
+  validateSettings(settings);
+  return settings;
+}
+
+export function validateSettings(settings: DeploymentSettings): void {
+  validatePrefix(settings.prefix);
+  validateRegion(settings.region, 'region');
+  if (settings.stateBackend) {
+    validateBucketName(settings.stateBackend.bucket, 'state bucket');
+    validateRegion(settings.stateBackend.region, 'state bucket region');
+  }
+  if (settings.endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(settings.endpoint)) {
+    throw new Error(`endpoint must be an http(s) URL with host and optional port, e.g. http://127.0.0.1:4566, got "${settings.endpoint}"`);
+  }
+}
+
+/**
+ * The prefix goes into bucket, IAM, KMS alias and trail names, so it must be
+ * valid in all of them: S3's rules are the strictest.
+ */
+export function validatePrefix(prefix: string): void {
+  const valid = `2 to ${MAX_PREFIX_LENGTH} characters: lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit`;
+  if (prefix.length < 2 || prefix.length > MAX_PREFIX_LENGTH) {
+    throw new Error(`invalid prefix "${prefix}": it is ${prefix.length} characters long; a prefix is ${valid}`);
+  }
+  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(prefix)) {
+    throw new Error(`invalid prefix "${prefix}": a prefix is ${valid} (S3 bucket names allow nothing else)`);
+  }
+  if (prefix.includes('--')) {
+    throw new Error(`invalid prefix "${prefix}": consecutive hyphens are not allowed; a prefix is ${valid}`);
+  }
+  for (const reserved of ['xn--', 'sthree-', 'amzn-s3-demo-']) {
+    if (prefix.startsWith(reserved)) {
+      throw new Error(`invalid prefix "${prefix}": S3 reserves names starting with "${reserved}"`);
+    }
+  }
+}
+
+function validateRegion(region: string, what: string): void {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new Error(`invalid ${what} "${region}": expected an AWS region code such as us-east-1 or eu-west-3`);
+  }
+}
+
+function validateBucketName(name: string, what: string): void {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+    throw new Error(`invalid ${what} "${name}": S3 bucket names are 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit`);
+  }
+}

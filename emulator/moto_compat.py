@@ -1,0 +1,87 @@
+"""moto_server with cloudtrail-labs' compatibility shims.
+
+Each shim works around one known gap of moto 5.2.1 that stops Terraform's AWS
+provider 5.100 from applying our stacks. A shim changes how the emulator
+answers, never what our infrastructure declares. Remove a shim when moto
+fixes its gap.
+
+Usage: python3 moto_compat.py [moto_server arguments], e.g. -H 127.0.0.1 -p 5000
+"""
+import sys
+
+import json
+
+from moto.cloudtrail.models import CloudTrailBackend
+from moto.cloudtrail.responses import CloudTrailResponse
+from moto.s3 import models as s3_models
+
+
+# Gap 1: StartLogging, StopLogging and DeleteTrail look trails up by name only.
+# Provider 5.x identifies a trail by its ARN, so StartLogging raises KeyError
+# (HTTP 500) and Terraform retries for over ten minutes; DeleteTrail by ARN
+# silently deletes nothing. AWS accepts a name or an ARN for all three.
+def _start_logging(self, name):
+    self.get_trail(name).start_logging()
+
+
+def _stop_logging(self, name):
+    self.get_trail(name).stop_logging()
+
+
+def _delete_trail(self, name):
+    for key, trail in list(self.trails.items()):
+        if name in (key, trail.arn):
+            del self.trails[key]
+
+
+CloudTrailBackend.start_logging = _start_logging
+CloudTrailBackend.stop_logging = _stop_logging
+CloudTrailBackend.delete_trail = _delete_trail
+
+
+# Gap 2: DescribeTrails ignores trailNameList and returns every trail, so the
+# provider's read of one trail fails with "too many results: wanted 1, got 2"
+# as soon as a second trail exists. AWS returns only the trails named (by name
+# or ARN), or all of them when the list is empty.
+def _describe_trails(self):
+    include_shadow_trails = self._get_bool_param("includeShadowTrails", True)
+    wanted = self._get_param("trailNameList") or []
+    trails = self.cloudtrail_backend.describe_trails(include_shadow_trails)
+    if wanted:
+        trails = [t for t in trails if t.trail_name in wanted or t.arn in wanted]
+    return json.dumps({"trailList": [t.description(include_region=True) for t in trails]})
+
+
+CloudTrailResponse.describe_trails = _describe_trails
+
+
+# Gap 3: PutBucketLogging checks the target bucket's policy for a statement
+# letting logging.s3.amazonaws.com write, but crashes (HTTP 500) on any
+# statement whose Principal is the string "*", such as the TLS-only deny that
+# every secure bucket carries. AWS accepts such policies. The replacement reads
+# the same statements and skips those that cannot grant the logging service.
+_original_log_check = s3_models.FakeBucket._log_permissions_enabled_policy
+
+
+def _log_permissions_enabled_policy(target_bucket, target_prefix):
+    policy = target_bucket.policy
+    if not policy:
+        return False
+    document = json.loads(policy.decode())
+    statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
+    usable = [s for s in statements if isinstance(s.get("Principal"), dict)]
+    original = target_bucket.policy
+    try:
+        target_bucket.policy = json.dumps({**document, "Statement": usable}).encode()
+        return _original_log_check(target_bucket, target_prefix)
+    finally:
+        target_bucket.policy = original
+
+
+s3_models.FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
