@@ -14,7 +14,11 @@ describe('cloudtrail-lab CLI', () => {
   it('lists every scenario with a one-line description', async () => {
     const { io, out } = capture();
     expect(await main(['node', 'cloudtrail-lab', 'list'], io)).toBe(0);
-    expect(out).toEqual([expect.stringMatching(/^audit-trail +All-region trail/), expect.stringMatching(/^sse-kms-bucket +A bucket encrypted/)]);
+    expect(out).toEqual([
+      expect.stringMatching(/^kms-mystery +An uploader, a dispatcher Lambda/),
+      expect.stringMatching(/^audit-trail +All-region trail/),
+      expect.stringMatching(/^sse-kms-bucket +A bucket encrypted/),
+    ]);
   });
 
   it('synthesizes one scenario into the given folder', async () => {
@@ -36,7 +40,7 @@ describe('cloudtrail-lab CLI', () => {
     const { io, err } = capture();
     expect(await main(['node', 'cloudtrail-lab', 'synth', 'kms-mistery', '--out', os.tmpdir()], io)).toBe(1);
     expect(err).toEqual([
-      'cloudtrail-lab: unknown scenario "kms-mistery"; valid scenarios: audit-trail, sse-kms-bucket (or state-backend for the state bucket)',
+      'cloudtrail-lab: unknown scenario "kms-mistery"; valid scenarios: kms-mystery, audit-trail, sse-kms-bucket (or state-backend for the state bucket)',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { listCommand } from './list';
+import { simulateCommand } from './simulate';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
 
@@ -25,6 +26,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(listCommand(io));
   program.addCommand(synthCommand(io));
   program.addCommand(validateCommand(io));
+  program.addCommand(simulateCommand(io));
   return program;
 }
 

@@ -3,7 +3,7 @@ import { Naming } from './naming';
 
 describe('readSettings', () => {
   it('defaults to the ctlab prefix, us-east-1 and local state', () => {
-    expect(readSettings({})).toEqual({ prefix: DEFAULT_PREFIX, region: 'us-east-1', stateBackend: undefined, localStateDir: undefined, endpoint: undefined });
+    expect(readSettings({})).toEqual({ prefix: DEFAULT_PREFIX, region: 'us-east-1', stateBackend: undefined, localStateDir: undefined, endpoint: undefined, kmsSchemes: undefined });
   });
 
   it('reads the environment before cdktf context', () => {

@@ -20,6 +20,11 @@ export interface DeploymentSettings {
    * Absent: real AWS.
    */
   readonly endpoint?: string;
+  /**
+   * kms-mystery: which KMS scheme each app uses, e.g.
+   * `lambda-app-1=chunked-encrypt,lambda-app-2=envelope`. Absent: the lab's defaults.
+   */
+  readonly kmsSchemes?: string;
 }
 
 export interface StateBackendSettings {
@@ -39,6 +44,7 @@ export const SETTINGS_ENVIRONMENT = {
   CTLAB_STATE_REGION: 'region of the state bucket (default: CTLAB_REGION)',
   CTLAB_STATE_DIR: 'folder for local state files (default: the project root)',
   CTLAB_ENDPOINT: 'send all AWS calls to this endpoint, e.g. the local emulator',
+  CTLAB_KMS_SCHEMES: 'kms-mystery: app=scheme pairs choosing the culprit (default lambda-app-2 chunks)',
 } as const;
 
 type Lookup = (key: string) => unknown;
@@ -64,6 +70,7 @@ export function readSettings(env: NodeJS.ProcessEnv, context: Lookup = () => und
     stateBackend: stateBucket ? { bucket: stateBucket, region: stateRegion } : undefined,
     localStateDir: pick('CTLAB_STATE_DIR', 'stateDir'),
     endpoint: pick('CTLAB_ENDPOINT', 'endpoint'),
+    kmsSchemes: pick('CTLAB_KMS_SCHEMES', 'kmsSchemes'),
   };
   validateSettings(settings);
   return settings;

@@ -3,11 +3,12 @@ import { DeploymentSettings } from '../deployment/settings';
 import { LabStack } from '../modules/lab-stack/lab-stack';
 import { StateBackendStack } from '../backend/state-backend-stack';
 import { auditTrail } from './audit-trail/stack';
+import { kmsMystery } from './kms-mystery/stack';
 import { Scenario } from './scenario';
 import { sseKmsBucket } from './sse-kms-bucket/stack';
 
 /** Every lab, in the order `cloudtrail-lab list` shows them. */
-export const SCENARIOS: readonly Scenario[] = [auditTrail, sseKmsBucket];
+export const SCENARIOS: readonly Scenario[] = [kmsMystery, auditTrail, sseKmsBucket];
 
 /** The stack that creates the S3 state bucket; not a lab, but synthesized with them. */
 export const STATE_BACKEND_STACK = 'state-backend';

@@ -12,26 +12,28 @@ import { terraformMissing, terraformWorkspace } from './terraform-tier';
 const APPLY_TIMEOUT_MS = 150_000;
 const STACKS = [...SCENARIOS.map((s) => s.name), STATE_BACKEND_STACK];
 
+// The stacks run concurrently against one moto: most of an apply is the provider waiting.
 describe('apply and destroy against moto', () => {
-  let moto: MotoServer | undefined;
-  let skipReason: string | undefined;
   const workspace = terraformWorkspace('apply');
-
-  beforeAll(async () => {
-    skipReason = terraformMissing() ?? ((await motoAvailable()) ? undefined : 'python3 cannot import moto (pip install "moto[server]")');
-    if (skipReason) {
-      console.warn(`apply tier skipped: ${skipReason}`);
-      return;
-    }
-    moto = await startMoto();
-  }, 60_000);
+  let started: Promise<MotoServer | undefined> | undefined;
+  // Concurrent tests start before beforeAll hooks finish, so each one awaits this instead.
+  const motoServer = () =>
+    (started ??= (async () => {
+      const skipReason = terraformMissing() ?? ((await motoAvailable()) ? undefined : 'python3 cannot import moto (pip install "moto[server]")');
+      if (skipReason) {
+        console.warn(`apply tier skipped: ${skipReason}`);
+        return undefined;
+      }
+      return startMoto();
+    })());
 
   afterAll(async () => {
-    await moto?.stop();
+    await (await motoServer())?.stop();
     workspace.cleanup();
   });
 
-  it.each(STACKS)('%s applies and destroys', async (name) => {
+  it.concurrent.each(STACKS)('%s applies and destroys', async (name) => {
+    const moto = await motoServer();
     if (!moto) return;
     const [stack] = synthesize({
       settings: readSettings({ CTLAB_ENDPOINT: moto.endpoint, CTLAB_STATE_DIR: path.join(workspace.dir, 'state') }),

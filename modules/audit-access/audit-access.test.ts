@@ -30,7 +30,7 @@ describe('AuditAccess', () => {
     const { stack } = build();
     expect(statementWithSid(stack, 'ReadTrailLogsTrail').actions).toEqual(['s3:GetObject']);
     expect(statementWithSid(stack, 'ListTrailBucketTrail').actions).toEqual(['s3:ListBucket']);
-    expect(statementWithSid(stack, 'DecryptKey')).toMatchObject({ actions: ['kms:Decrypt'], resources: [ref('aws_kms_key', 'trail_key', 'arn')] });
+    expect(statementWithSid(stack, 'DecryptTrail')).toMatchObject({ actions: ['kms:Decrypt'], resources: [ref('aws_kms_key', 'trail_key', 'arn')] });
   });
 
   it('gives the user no console password and no access key unless asked', () => {

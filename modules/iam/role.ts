@@ -30,6 +30,8 @@ export class Role extends Construct implements Grantable {
   public readonly roleArn: string;
   public readonly roleName: string;
   public readonly grantName: string;
+  /** The inline policy, for resources that need the permissions in place first. */
+  public readonly policy: IamRolePolicy;
   private readonly permissions: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: RoleProps) {
@@ -58,7 +60,7 @@ export class Role extends Construct implements Grantable {
     this.roleName = this.role.name;
     this.grantName = name;
     this.permissions = new PolicyDocument(this, 'permissions');
-    new IamRolePolicy(this, 'policy', { name: 'permissions', role: this.role.id, policy: this.permissions.json });
+    this.policy = new IamRolePolicy(this, 'policy', { name: 'permissions', role: this.role.id, policy: this.permissions.json });
     this.node.addValidation({
       validate: () => (this.permissions.statementCount === 0 ? [`role ${name} has no permissions: grant it something or remove it`] : []),
     });

@@ -26,7 +26,7 @@ describe('KmsKey', () => {
     key.grantEncrypt(group);
     key.grantDecrypt(group);
     key.grantGenerateDataKey(group);
-    for (const [sid, action] of [['EncryptDataKey', 'kms:Encrypt'], ['DecryptDataKey', 'kms:Decrypt'], ['GenerateDataKeyDataKey', 'kms:GenerateDataKey']]) {
+    for (const [sid, action] of [['EncryptData', 'kms:Encrypt'], ['DecryptData', 'kms:Decrypt'], ['GenerateDataKeyData', 'kms:GenerateDataKey']]) {
       expect(statementWithSid(stack, sid)).toMatchObject({ actions: [action], resources: [ref('aws_kms_key', 'data-key', 'arn')] });
     }
   });

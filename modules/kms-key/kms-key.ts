@@ -42,6 +42,7 @@ export class KmsKey extends Construct {
   public readonly keyId: string;
   /** `alias/<prefix>-<scenario>-<alias>` */
   public readonly aliasName: string;
+  private readonly aliasPurpose: string;
   private readonly policy: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
@@ -56,6 +57,7 @@ export class KmsKey extends Construct {
     }
     const fullName = stack.naming.name(props.alias);
     this.aliasName = `alias/${fullName}`;
+    this.aliasPurpose = props.alias;
 
     this.policy = new PolicyDocument(this, 'policy', {
       statements: [
@@ -103,7 +105,8 @@ export class KmsKey extends Construct {
 
   private grant(grantee: Grantable, verb: string, actions: string[], conditions?: PolicyCondition[]): void {
     grantee.addToPrincipalPolicy({
-      sid: statementId(verb, this.node.id),
+      // Aliases are unique in an account, so the statement id is unique in the grantee's policy.
+      sid: statementId(verb, this.aliasPurpose),
       actions,
       resources: [this.keyArn],
       conditions,

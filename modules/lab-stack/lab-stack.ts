@@ -19,7 +19,7 @@ const LOCAL_ENDPOINT_SERVICES: (keyof AwsProviderEndpoints)[] = [
 export interface LabStackProps {
   /** Where and under which prefix the stack deploys. */
   readonly settings: DeploymentSettings;
-  /** One line saying what the stack is; becomes the stack's description output. */
+  /** One line saying what the stack is, kept on the stack for tools that list stacks. */
   readonly description: string;
   /**
    * Use the S3 state backend when settings name a state bucket.

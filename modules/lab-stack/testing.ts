@@ -12,9 +12,9 @@ export function newTestStack(id = 'test-lab', settings: DeploymentSettings = TES
 
 type Block = Record<string, Record<string, Record<string, unknown>>>;
 
-/** The synthesized stack as an object (policy checks run, as in a real synth). */
+/** The synthesized stack as an object (policy checks and construct validations run, as in a real synth). */
 export function synthObject(stack: LabStack): { resource: Block; data: Block; [key: string]: unknown } {
-  const parsed = JSON.parse(Testing.synth(stack)) as { resource?: Block; data?: Block };
+  const parsed = JSON.parse(Testing.synth(stack, true)) as { resource?: Block; data?: Block };
   return { ...parsed, resource: parsed.resource ?? {}, data: parsed.data ?? {} };
 }
 

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ALL_RULES } from './rules';
 
 const ACKNOWLEDGEMENTS = Symbol.for('cloudtrail-labs.policy-acknowledgements');
 
@@ -18,6 +19,10 @@ type Acknowledging = IConstruct & { [ACKNOWLEDGEMENTS]?: Acknowledgement[] };
 export function acknowledgeFinding(construct: IConstruct, ruleId: string, reason: string): void {
   if (!/^[A-Z]+(\.[A-Z0-9]+)+$/.test(ruleId)) {
     throw new Error(`acknowledgeFinding: "${ruleId}" is not a rule id; ids look like CIS.3.4 or CTL.EC2.1`);
+  }
+  const known = [...new Set(ALL_RULES.map((r) => r.id))];
+  if (!known.includes(ruleId)) {
+    throw new Error(`acknowledgeFinding: no rule has the id "${ruleId}"; the rules are ${known.join(', ')}`);
   }
   if (reason.trim().length < 10) {
     throw new Error(`acknowledgeFinding(${ruleId}) on ${construct.node.path} needs a reason of at least 10 characters saying why the finding is accepted`);

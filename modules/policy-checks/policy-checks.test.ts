@@ -51,4 +51,8 @@ describe('PolicyChecks aspect', () => {
   it('rejects an acknowledgement of something that is not a rule id', () => {
     expect(() => acknowledgeFinding(newTestStack(), 'open-ingress', 'a perfectly fine reason')).toThrow(/is not a rule id/);
   });
+
+  it('rejects an acknowledgement of a rule that does not exist, listing the rules', () => {
+    expect(() => acknowledgeFinding(newTestStack(), 'CIS.3.66', 'a perfectly fine reason')).toThrow(/no rule has the id "CIS\.3\.66"; the rules are CIS\.3\.1, CIS\.3\.2/);
+  });
 });

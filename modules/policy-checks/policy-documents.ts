@@ -4,6 +4,7 @@ import { IndexedElement, StackIndex, isExpression } from './stack-index';
 export interface CheckedStatement {
   readonly effect: string;
   readonly actions: string[];
+  readonly notActions: string[];
   readonly resources: string[];
   readonly principals: { type: string; identifiers: string[] }[];
   readonly conditions: { test: string; variable: string; values: string[] }[];
@@ -28,6 +29,7 @@ export function statementsOfDocument(document: IndexedElement): CheckedStatement
   return statements.map((s: Record<string, unknown>) => ({
     effect: String(s.effect ?? 'Allow'),
     actions: asStrings(s.actions),
+    notActions: asStrings(s.not_actions),
     resources: asStrings(s.resources),
     principals: (Array.isArray(s.principals) ? s.principals : []).map((p: Record<string, unknown>) => ({
       type: String(p.type),
@@ -52,6 +54,7 @@ function statementsOfJson(json: string): CheckedStatement[] | undefined {
   return list.map((s: Record<string, unknown>) => ({
     effect: String(s.Effect ?? 'Allow'),
     actions: asStrings(s.Action),
+    notActions: asStrings(s.NotAction),
     resources: asStrings(s.Resource),
     principals: principalsOfJson(s.Principal),
     conditions: Object.entries((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap(([test, byKey]) =>

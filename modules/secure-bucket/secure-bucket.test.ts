@@ -86,6 +86,10 @@ describe('SecureBucket', () => {
     );
   });
 
+  it('rejects bucketKeyEnabled without a KMS key, where it would do nothing', () => {
+    expect(() => new SecureBucket(newTestStack(), 'b', { purpose: 'b', bucketKeyEnabled: false })).toThrow(/bucketKeyEnabled applies to SSE-KMS only/);
+  });
+
   it.each([0, -1, 1.5, 4000])('rejects noncurrentVersionExpirationDays %s', (days) => {
     expect(() => new SecureBucket(newTestStack(), 'b', { purpose: 'b', noncurrentVersionExpirationDays: days })).toThrow(
       `noncurrentVersionExpirationDays must be a whole number of days from 1 to 3650, got ${days}`,

@@ -68,6 +68,8 @@ export class SecureBucket extends Construct {
   public readonly encryptionKey?: KmsKey;
   /** The bucket policy, for resources that must wait for it (a trail checks it on creation). */
   public readonly bucketPolicy: S3BucketPolicy;
+  /** What the bucket holds: unique per stack, as the bucket name is. */
+  public readonly purpose: string;
   private readonly policy: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
@@ -76,6 +78,9 @@ export class SecureBucket extends Construct {
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
     validateDays('noncurrentVersionExpirationDays', noncurrentDays);
     if (props.expirationDays !== undefined) validateDays('expirationDays', props.expirationDays);
+    if (props.bucketKeyEnabled !== undefined && !props.encryptionKey) {
+      throw new Error('bucketKeyEnabled applies to SSE-KMS only: give an encryptionKey, or leave bucketKeyEnabled out');
+    }
     if (props.accessLogs?.destination.encryptionKey) {
       throw new Error(
         `accessLogs destination ${props.accessLogs.destination.node.path} uses SSE-KMS; S3 server access logs can only be delivered to a bucket encrypted with SSE-S3`,
@@ -83,6 +88,7 @@ export class SecureBucket extends Construct {
     }
 
     this.encryptionKey = props.encryptionKey;
+    this.purpose = props.purpose;
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: stack.naming.bucketName(props.purpose, stack.accountId),
       forceDestroy: props.forceDestroy ?? false,
@@ -164,8 +170,8 @@ export class SecureBucket extends Construct {
 
   /** `s3:GetObject` under `keyPattern` and `s3:ListBucket`, plus `kms:Decrypt` when the bucket uses a key. */
   public grantRead(grantee: Grantable, keyPattern = '*'): void {
-    grantee.addToPrincipalPolicy({ sid: statementId('List', this.node.id), actions: ['s3:ListBucket'], resources: [this.bucketArn] });
-    grantee.addToPrincipalPolicy({ sid: statementId('Read', this.node.id), actions: ['s3:GetObject'], resources: [this.arnForObjects(keyPattern)] });
+    grantee.addToPrincipalPolicy({ sid: statementId('List', this.purpose), actions: ['s3:ListBucket'], resources: [this.bucketArn] });
+    grantee.addToPrincipalPolicy({ sid: statementId('Read', this.purpose), actions: ['s3:GetObject'], resources: [this.arnForObjects(keyPattern)] });
     this.encryptionKey?.grantDecrypt(grantee);
   }
 
@@ -173,7 +179,7 @@ export class SecureBucket extends Construct {
   public grantAccessLogDelivery(source: SecureBucket, prefix: string): void {
     const stack = LabStack.of(this);
     this.addToResourcePolicy({
-      sid: statementId('AccessLogsFrom', source.node.id),
+      sid: statementId('AccessLogsFrom', source.purpose),
       principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
       actions: ['s3:PutObject'],
       resources: [this.arnForObjects(`${prefix}*`)],

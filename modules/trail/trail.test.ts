@@ -122,7 +122,7 @@ describe('Trail', () => {
     const trail = new Trail(stack, 'trail');
     trail.grantRead(new Group(stack, 'auditors', { name: 'auditors' }));
     expect(statementWithSid(stack, 'ReadTrailLogsTrail')).toMatchObject({ actions: ['s3:GetObject'], resources: [ref('aws_s3_bucket', 'trail_bucket', 'arn', '/AWSLogs/*')] });
-    expect(statementWithSid(stack, 'DecryptKey')).toMatchObject({
+    expect(statementWithSid(stack, 'DecryptTrail')).toMatchObject({
       actions: ['kms:Decrypt'],
       resources: [ref('aws_kms_key', 'trail_key', 'arn')],
       condition: [expect.objectContaining({ variable: 'kms:EncryptionContext:aws:cloudtrail:arn' })],
@@ -136,6 +136,13 @@ describe('Trail', () => {
     expect(stack.policyChecks.findings).toContainEqual(
       expect.objectContaining({ ruleId: 'CIS.3.5', acknowledged: 'the seed lab turns SSE-KMS off to keep the exercise simple' }),
     );
+  });
+
+  it('accepts a single-region trail with a reason, listing the acknowledgement', () => {
+    const stack = newTestStack();
+    new Trail(stack, 'trail', { multiRegion: false, singleRegionReason: 'the class only ever uses us-east-1' });
+    expect(trailResource(stack).is_multi_region_trail).toBe(false);
+    expect(stack.policyChecks.findings).toContainEqual(expect.objectContaining({ ruleId: 'CIS.3.1', acknowledged: 'the class only ever uses us-east-1' }));
   });
 
   it('rejects a single-region trail without a reason', () => {
@@ -159,6 +166,8 @@ describe('Trail', () => {
     [{ trailName: 'a b' }, /trailName "a b" must be 3 to 128/],
     [{ s3KeyPrefix: 'logs/' }, /must not start or end with "\/"/],
     [{ managementEvents: 'None' as const }, /the trail would record nothing/],
+    [{ unencryptedLogsReason: ' ' }, /unencryptedLogsReason must say, in at least 10 characters/],
+    [{ singleRegionReason: 'only us-east-1 is used' }, /singleRegionReason is only for a trail with multiRegion: false/],
   ])('rejects %p', (props, message) => {
     expect(() => new Trail(newTestStack(), 'trail', props)).toThrow(message);
   });

@@ -10,6 +10,7 @@ import { Role } from '../iam/role';
 import { statementId } from '../iam/statement-id';
 import { KmsKey } from '../kms-key/kms-key';
 import { LabStack } from '../lab-stack/lab-stack';
+import { validateLogRetention } from '../logs/retention';
 import { acknowledgeFinding } from '../policy-checks/acknowledgements';
 import { SecureBucket } from '../secure-bucket/secure-bucket';
 import { managementEventSelector, dataEventSelectors, ReadWrite, DataEventFunction, S3DataEvents } from './event-selectors';
@@ -80,7 +81,6 @@ export interface TrailProps {
 }
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
-const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
  * A CloudTrail trail with secure defaults: every region, global service
@@ -222,7 +222,7 @@ export class Trail extends Construct {
     });
 
     if (props.unencryptedLogsReason !== undefined) acknowledgeFinding(this, 'CIS.3.5', props.unencryptedLogsReason);
-    if (props.singleRegionReason !== undefined) acknowledgeFinding(this, 'CIS.3.1', props.singleRegionReason);
+    if (!this.multiRegion && props.singleRegionReason !== undefined) acknowledgeFinding(this, 'CIS.3.1', props.singleRegionReason);
   }
 
   /**
@@ -266,6 +266,12 @@ function validateProps(props: TrailProps): void {
   if (props.encryptionKey && props.unencryptedLogsReason !== undefined) {
     throw new Error('Trail: give either encryptionKey or unencryptedLogsReason, not both');
   }
+  if (props.unencryptedLogsReason !== undefined && props.unencryptedLogsReason.trim().length < 10) {
+    throw new Error('Trail: unencryptedLogsReason must say, in at least 10 characters, why unencrypted logs are acceptable here');
+  }
+  if (props.singleRegionReason !== undefined && props.multiRegion !== false) {
+    throw new Error('Trail: singleRegionReason is only for a trail with multiRegion: false');
+  }
   if (props.multiRegion === false && !props.singleRegionReason) {
     throw new Error('Trail: a single-region trail misses activity in other regions (CIS 3.1); set singleRegionReason to say why that is acceptable');
   }
@@ -275,9 +281,7 @@ function validateProps(props: TrailProps): void {
   if (props.s3KeyPrefix !== undefined && (/^\/|\/$/.test(props.s3KeyPrefix) || props.s3KeyPrefix.length > 200)) {
     throw new Error(`Trail: s3KeyPrefix "${props.s3KeyPrefix}" must not start or end with "/" and must be at most 200 characters`);
   }
-  if (props.cloudWatchLogsRetentionDays !== undefined && !CLOUDWATCH_RETENTION_DAYS.includes(props.cloudWatchLogsRetentionDays)) {
-    throw new Error(`Trail: cloudWatchLogsRetentionDays must be one of ${CLOUDWATCH_RETENTION_DAYS.join(', ')}; got ${props.cloudWatchLogsRetentionDays}`);
-  }
+  if (props.cloudWatchLogsRetentionDays !== undefined) validateLogRetention('Trail: cloudWatchLogsRetentionDays', props.cloudWatchLogsRetentionDays);
   if (props.managementEvents === 'None' && !props.s3DataEvents?.length && !props.lambdaDataEvents?.length) {
     throw new Error('Trail: managementEvents is None and no data events are selected: the trail would record nothing');
   }

@@ -21,7 +21,7 @@ describe('audit-trail scenario (seed 004)', () => {
 
   it('gives the audit group CloudTrail read and the key grant it needs to read the logs', () => {
     expect(statementWithSid(stack, 'CloudTrailAccountRead').actions).toContain('cloudtrail:LookupEvents');
-    expect(statementWithSid(stack, 'DecryptTrailKey').actions).toEqual(['kms:Decrypt']);
+    expect(statementWithSid(stack, 'DecryptTrail').actions).toEqual(['kms:Decrypt']);
   });
 
   it('passes the policy checks with no finding', () => {

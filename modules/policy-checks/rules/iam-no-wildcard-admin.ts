@@ -4,9 +4,10 @@ import { CheckedStatement, statementsOf, statementsOfDocument } from '../policy-
 
 const INLINE_POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_group_policy', 'aws_iam_user_policy']);
 
+/** Allow of `*` (or of everything but a few actions, via NotAction) on resource `*`. */
 function grantsEverything(statements: CheckedStatement[]): boolean {
   return statements.some(
-    (s) => s.effect === 'Allow' && s.actions.some((a) => a === '*' || a === '*:*') && s.resources.includes('*'),
+    (s) => s.effect === 'Allow' && s.resources.includes('*') && (s.actions.some((a) => a === '*' || a === '*:*') || s.notActions.length > 0),
   );
 }
 
@@ -18,7 +19,7 @@ function check(element: IndexedElement, index: StackIndex) {
       : null;
   if (statements === null) return NOT_APPLICABLE;
   if (statements === undefined) return nonCompliant('the policy cannot be read at synth time');
-  return grantsEverything(statements) ? nonCompliant('a statement allows action "*" on resource "*"') : COMPLIANT;
+  return grantsEverything(statements) ? nonCompliant('a statement allows action "*" (or NotAction) on resource "*"') : COMPLIANT;
 }
 
 /** Checks policy documents built by Terraform; the inline-policy variant below checks literal JSON. */

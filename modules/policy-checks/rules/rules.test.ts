@@ -149,14 +149,18 @@ describe('policy rules', () => {
     it('flags action * on resource *', () =>
       expect(
         verdicts(IamNoWildcardAdmin, (s) => new PolicyDocument(s, 'd', { statements: [{ sid: 'Admin', actions: ['*'], resources: ['*'] }] })),
-      ).toEqual(['non-compliant: a statement allows action "*" on resource "*"']));
+      ).toEqual(['non-compliant: a statement allows action "*" (or NotAction) on resource "*"']));
+    it('flags an Allow of everything but a few actions (NotAction) on resource *', () =>
+      expect(
+        verdicts(IamNoWildcardAdmin, (s) => new PolicyDocument(s, 'd', { statements: [{ sid: 'AlmostAdmin', notActions: ['iam:*'], resources: ['*'] }] })),
+      ).toEqual(['non-compliant: a statement allows action "*" (or NotAction) on resource "*"']));
     it('flags a literal inline policy granting everything', () => {
       const inlineRoleRule = IamNoWildcardAdminInline.find((r) => r.resourceType === 'aws_iam_role_policy')!;
       expect(
         verdicts(inlineRoleRule, (s) =>
           new IamRolePolicy(s, 'p', { role: 'r', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }),
         ),
-      ).toEqual(['non-compliant: a statement allows action "*" on resource "*"']);
+      ).toEqual(['non-compliant: a statement allows action "*" (or NotAction) on resource "*"']);
     });
   });
 

@@ -28,7 +28,7 @@ function rule(resourceType: string): PolicyRule {
   return {
     id: 'CTL.EC2.1',
     summary: 'Security groups allow no ingress from the whole internet',
-    reference: 'CIS AWS Foundations Benchmark v3.0.0, 5.2 and 5.3',
+    reference: 'CIS AWS Foundations Benchmark v3.0.0, 5.2 and 5.3 (extended from admin ports to every port)',
     severity: 'error',
     resourceType,
     check(element) {

@@ -1,0 +1,83 @@
+import { Command } from 'commander';
+import { findScenario } from '../scenarios/registry';
+import { createProgress } from '../simulator/progress';
+import {
+  DEFAULT_SIZE_BYTES,
+  MAX_SIZE_BYTES,
+  SEED_DURATION_SECONDS,
+  SEED_INTERVAL_SECONDS,
+  newRunId,
+  runUploads,
+  uploaderClient,
+  userAgentFor,
+} from '../simulator/uploader';
+import type { Io } from './main';
+import { byteSize, endpointUrl, nonNegativeNumber, positiveNumber, wholeNumber } from './options';
+import { readStackOutput } from './stack-outputs';
+
+const SIMULATED = ['kms-mystery'];
+
+interface SimulateOptions {
+  interval: number;
+  duration: number;
+  count?: number;
+  size: number;
+  concurrency: number;
+  bucket?: string;
+  endpoint?: string;
+  runId?: string;
+}
+
+export function simulateCommand(io: Io): Command {
+  return new Command('simulate')
+    .description('generate the scenario\'s traffic: for kms-mystery, upload dummy files to the ingest bucket (every 10 s for 5 minutes by default, as the seed does)')
+    .argument('<scenario>', `scenario to drive (${SIMULATED.join(', ')})`)
+    .option('--interval <seconds>', 'seconds between uploads', nonNegativeNumber('--interval'), SEED_INTERVAL_SECONDS)
+    .option('--duration <seconds>', 'how long to upload for (ignored with --count)', positiveNumber('--duration'), SEED_DURATION_SECONDS)
+    .option('--count <n>', 'number of uploads (default: duration / interval)', wholeNumber('--count', 1, 1_000_000))
+    .option('--size <bytes>', 'size of each object, e.g. 16k', byteSize('--size', MAX_SIZE_BYTES), DEFAULT_SIZE_BYTES)
+    .option('--concurrency <n>', 'uploads in flight at most', wholeNumber('--concurrency', 1, 64), 4)
+    .option('--bucket <name>', "ingest bucket (default: the deployed stack's ingest_bucket output)")
+    .option('--endpoint <url>', 'send requests to this endpoint instead of AWS (the local emulator)', endpointUrl)
+    .option('--run-id <id>', 'run id for the user agent (default: generated)')
+    .action(async (scenarioName: string, options: SimulateOptions) => {
+      const scenario = findScenario(scenarioName);
+      if (!SIMULATED.includes(scenario.name)) {
+        throw new Error(`simulate does not drive ${scenario.name} yet; scenarios with a simulator: ${SIMULATED.join(', ')}`);
+      }
+      if (options.runId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(options.runId)) {
+        throw new Error(`--run-id must be 1 to 64 letters, digits, ".", "_" or "-", got "${options.runId}"`);
+      }
+      const count = options.count ?? Math.max(1, Math.floor(options.duration / Math.max(options.interval, 0.001)));
+      const bucket = options.bucket ?? (await readStackOutput(scenario.name, 'ingest_bucket', io.env));
+      const runId = options.runId ?? newRunId();
+      io.err(`run id ${runId}: user agent "${userAgentFor(runId)}"`);
+      io.err(`uploading ${count} object(s) of ${options.size} bytes to s3://${bucket}, one every ${options.interval} s${options.endpoint ? ` via ${options.endpoint}` : ''}`);
+
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts > 1) process.exit(130);
+        io.err('\ninterrupted: finishing uploads in flight (Ctrl-C again to quit at once)');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const summary = await runUploads(
+          { bucket, count, intervalMs: options.interval * 1000, sizeBytes: options.size, concurrency: options.concurrency, runId },
+          uploaderClient(runId, options.endpoint),
+          { signal: controller.signal, progress: createProgress(process.stderr, 'uploads') },
+        );
+        for (const error of summary.errors) io.err(`failed: ${error}`);
+        io.out(
+          `run ${summary.runId}: ${summary.sent} sent, ${summary.failed} failed, ${summary.retries} retries, ` +
+            `${(summary.elapsedMs / 1000).toFixed(1)} s${summary.interrupted ? `, interrupted after ${summary.sent + summary.failed} of ${summary.planned}` : ''}`,
+        );
+        if (summary.failed > 0) throw new Error(`${summary.failed} upload(s) failed after retries`);
+        if (summary.interrupted) process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+
+/** Project root: bundles live under `<root>/.build/lambda/<content hash>/`. */
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUILD_DIR = path.join(ROOT, '.build', 'lambda');
+
+export interface Bundle {
+  /** Folder holding `index.js` and `index.js.map`, named by their content hash. */
+  readonly dir: string;
+  /** base64 SHA-256 of the bundle and its map: the same source gives the same hash on any machine. */
+  readonly hash: string;
+  /** Size of index.js in bytes. */
+  readonly bytes: number;
+}
+
+const cache = new Map<string, Bundle>();
+
+/**
+ * Bundles one handler with esbuild: platform node, target node20, CommonJS,
+ * `@aws-sdk/*` external (the Lambda runtime ships it), minified, with an
+ * external source map. The output goes to a content-addressed folder, so
+ * parallel synths and repeated builds never disturb each other.
+ */
+export function bundleHandler(entry: string): Bundle {
+  const absolute = path.resolve(entry);
+  const cached = cache.get(absolute);
+  if (cached && fs.existsSync(cached.dir)) return cached;
+  if (!fs.existsSync(absolute)) {
+    throw new Error(`Lambda entry ${absolute} does not exist; entries live in lambda-src/<function>/index.ts`);
+  }
+  // A fixed virtual output path keeps the source map's relative paths the same for every build.
+  const outfile = path.join(BUILD_DIR, '_', 'index.js');
+  const result = buildSync({
+    entryPoints: [absolute],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    minify: true,
+    sourcemap: 'external',
+    sourcesContent: false,
+    legalComments: 'none',
+    outfile,
+    write: false,
+    logLevel: 'silent',
+  });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
+  if (!js || !map) throw new Error(`esbuild produced no bundle for ${absolute}`);
+  const hash = createHash('sha256').update(js.contents).update(map.contents).digest('base64');
+  const dir = path.join(BUILD_DIR, createHash('sha256').update(hash).digest('hex').slice(0, 16));
+  if (!fs.existsSync(dir)) {
+    const staging = `${dir}.${process.pid}.tmp`;
+    fs.mkdirSync(staging, { recursive: true });
+    fs.writeFileSync(path.join(staging, 'index.js'), js.contents);
+    fs.writeFileSync(path.join(staging, 'index.js.map'), map.contents);
+    try {
+      fs.renameSync(staging, dir);
+    } catch {
+      fs.rmSync(staging, { recursive: true, force: true }); // another process wrote the same content first
+    }
+  }
+  const bundle = { dir, hash, bytes: js.contents.length };
+  cache.set(absolute, bundle);
+  return bundle;
+}
