@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { listCommand } from './list';
+import { logsCommand } from './logs';
+import { lookupCommand } from './lookup';
+import { queryCommand } from './query';
 import { simulateCommand } from './simulate';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
@@ -27,6 +30,9 @@ export function buildProgram(io: Io): Command {
   program.addCommand(synthCommand(io));
   program.addCommand(validateCommand(io));
   program.addCommand(simulateCommand(io));
+  program.addCommand(queryCommand(io));
+  program.addCommand(logsCommand(io));
+  program.addCommand(lookupCommand(io));
   return program;
 }
 

@@ -12,6 +12,7 @@ import sys
 import json
 
 from moto.cloudtrail.models import CloudTrailBackend
+from moto.athena.responses import AthenaResponse
 from moto.cloudtrail.responses import CloudTrailResponse
 from moto.s3 import models as s3_models
 
@@ -79,6 +80,30 @@ def _log_permissions_enabled_policy(target_bucket, target_prefix):
 
 
 s3_models.FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+
+
+# Gap 4: Athena ListTagsForResource answers 400 "does not exist" for any
+# resource without tags in moto's tagger, which includes workgroups, so the
+# provider cannot read back the workgroup it just created. AWS answers an
+# empty tag list for an existing resource without tags.
+def _list_tags_for_resource(self):
+    resource_arn = self._get_param("ResourceARN")
+    tags = self.athena_backend.list_tags_for_resource(resource_arn)
+    return json.dumps(tags or {"Tags": []})
+
+
+AthenaResponse.list_tags_for_resource = _list_tags_for_resource
+
+
+# Gap 5: DeleteNamedQuery is not implemented (HTTP 500), so `terraform destroy`
+# cannot remove a workgroup's saved queries. AWS deletes the query by id and
+# answers an empty object, also for an id that no longer exists.
+def _delete_named_query(self):
+    self.athena_backend.named_queries.pop(self._get_param("NamedQueryId"), None)
+    return json.dumps({})
+
+
+AthenaResponse.delete_named_query = _delete_named_query
 
 
 if __name__ == "__main__":

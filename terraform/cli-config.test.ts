@@ -14,6 +14,7 @@ describe('Terraform CLI config', () => {
     const text = renderCliConfig('/opt/tf-plugins', '/tmp/cache');
     expect(text).toContain('filesystem_mirror {\n    path    = "/opt/tf-plugins"\n    include = ["registry.terraform.io/hashicorp/aws"]');
     expect(text).toContain('direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]');
+    expect(text).not.toContain('plugin_cache_dir');
   });
 
   it('falls back to the registry when there is no mirror', () => {

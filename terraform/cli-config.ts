@@ -42,12 +42,14 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
   return MIRROR_CANDIDATES.find(holdsAwsProvider);
 }
 
-/** The text of a Terraform CLI config: the mirror for the AWS provider when there is one, the registry otherwise. */
+/**
+ * The text of a Terraform CLI config: the mirror for the AWS provider when
+ * there is one (no plugin cache: the mirror is already local), the registry
+ * with a plugin cache otherwise.
+ */
 export function renderCliConfig(mirror: string | undefined, pluginCacheDir: string): string {
-  const lines = [
-    '# Written by cloudtrail-labs (terraform/cli-config.ts); regenerated on every run.',
-    `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`,
-  ];
+  const lines = ['# Written by cloudtrail-labs (terraform/cli-config.ts); regenerated on every run.'];
+  if (!mirror) lines.push(`plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`);
   if (mirror) {
     lines.push(
       'provider_installation {',

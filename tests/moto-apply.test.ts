@@ -32,6 +32,8 @@ describe('apply and destroy against moto', () => {
     workspace.cleanup();
   });
 
+  let initQueue: Promise<void> = Promise.resolve();
+
   it.concurrent.each(STACKS)('%s applies and destroys', async (name) => {
     const moto = await motoServer();
     if (!moto) return;
@@ -45,7 +47,10 @@ describe('apply and destroy against moto', () => {
       env: { ...workspace.env, ...EMULATOR_CREDENTIALS, AWS_REGION: 'us-east-1' },
       timeoutMs: APPLY_TIMEOUT_MS,
     };
-    await terraform(['init', '-no-color'], options);
+    // terraform init is not safe to run concurrently on one plugin cache: one at a time.
+    const init = initQueue.catch(() => undefined).then(() => terraform(['init', '-no-color'], options));
+    initQueue = init.then(() => undefined);
+    await init;
     const applied = await terraform(['apply', '-auto-approve', '-no-color'], options);
     expect(applied.output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
     const destroyed = await terraform(['destroy', '-auto-approve', '-no-color'], options);

@@ -3,6 +3,7 @@ import { AuditAccess } from '../../modules/audit-access/audit-access';
 import { KmsKey } from '../../modules/kms-key/kms-key';
 import { LabStack } from '../../modules/lab-stack/lab-stack';
 import { Trail } from '../../modules/trail/trail';
+import { addAthena } from '../athena';
 import { Scenario } from '../scenario';
 
 /** Seed 004: an all-region, KMS-encrypted, validated trail and an audit group that can read it. */
@@ -21,10 +22,12 @@ export const auditTrail: Scenario = {
     // The default trail bucket is versioned and sends server access logs to a second bucket.
     const trail = new Trail(stack, 'trail', { encryptionKey: key, forceDestroy: true });
     const audit = new AuditAccess(stack, 'audit', { trail });
+    addAthena(stack, trail, 'audit-trail');
 
     new TerraformOutput(stack, 'trail_name', { value: trail.trailName });
     new TerraformOutput(stack, 'trail_bucket', { value: trail.bucket.bucketName });
     new TerraformOutput(stack, 'trail_key_alias', { value: key.aliasName });
+    new TerraformOutput(stack, 'trail_key_arn', { value: key.keyArn });
     new TerraformOutput(stack, 'audit_group', { value: audit.group.groupName });
     new TerraformOutput(stack, 'audit_user', { value: audit.user.name });
     return stack;

@@ -17,7 +17,7 @@ describe('kms-mystery scenario (seed 000)', () => {
   it('outputs the buckets and functions a student needs, and the expected culprit for the instructor', () => {
     const outputs = synthObject(stack).output as Record<string, { value: unknown; sensitive?: boolean }>;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['app_functions', 'app_key_arn', 'dispatcher_function', 'encrypted_bucket', 'expected_culprit', 'ingest_bucket', 'trail_bucket', 'trail_name'].sort(),
+      ['app_functions', 'app_key_arn', 'athena_database', 'athena_workgroup', 'dispatcher_function', 'encrypted_bucket', 'expected_culprit', 'ingest_bucket', 'trail_bucket', 'trail_name'].sort(),
     );
     expect(outputs.expected_culprit).toMatchObject({ value: 'lambda-app-2', sensitive: true });
   });

@@ -3,6 +3,7 @@ import { KmsApps, APP_NAMES } from '../../modules/kms-apps/kms-apps';
 import { KmsKey } from '../../modules/kms-key/kms-key';
 import { LabStack } from '../../modules/lab-stack/lab-stack';
 import { Trail } from '../../modules/trail/trail';
+import { addAthena } from '../athena';
 import { Scenario } from '../scenario';
 import { parseSchemes } from './schemes-option';
 
@@ -25,6 +26,8 @@ export const kmsMystery: Scenario = {
       lambdaDataEvents: APP_NAMES.map((name) => pipeline.apps[name]),
       forceDestroy: true,
     });
+
+    addAthena(stack, trail, 'kms-mystery');
 
     new TerraformOutput(stack, 'ingest_bucket', { value: pipeline.ingestBucket.bucketName });
     new TerraformOutput(stack, 'encrypted_bucket', { value: pipeline.encryptedBucket.bucketName });

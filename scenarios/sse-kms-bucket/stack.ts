@@ -3,6 +3,7 @@ import { KmsKey } from '../../modules/kms-key/kms-key';
 import { LabStack } from '../../modules/lab-stack/lab-stack';
 import { SecureBucket } from '../../modules/secure-bucket/secure-bucket';
 import { Trail } from '../../modules/trail/trail';
+import { addAthena } from '../athena';
 import { Scenario } from '../scenario';
 
 /** Seed 003: SSE-KMS uploads with a customer-managed key, and the key's use found in the trail. */
@@ -30,6 +31,8 @@ export const sseKmsBucket: Scenario = {
       s3DataEvents: [{ bucket: data, access: 'All' }],
       forceDestroy: true,
     });
+
+    addAthena(stack, trail, 'sse-kms-bucket');
 
     new TerraformOutput(stack, 'data_bucket', { value: data.bucketName });
     new TerraformOutput(stack, 'data_key_arn', { value: dataKey.keyArn });

@@ -1,0 +1,32 @@
+import { PLACEHOLDER, QueryDefinition } from './catalog';
+import { renderParam } from './params';
+
+/** The default date range: the last 30 days up to today (UTC). */
+export function defaultRange(now = new Date()): { from: string; to: string } {
+  const to = now.toISOString().slice(0, 10);
+  const from = new Date(now.getTime() - 29 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+/**
+ * The SQL of a query with every placeholder replaced by its validated, quoted
+ * value. `from`/`to` come from the date range; the rest from --param. Missing
+ * or unknown parameters are errors that list what the query takes.
+ */
+export function renderQuery(query: Pick<QueryDefinition, 'name' | 'params' | 'sql'>, values: Record<string, string>, range: { from: string; to: string }): string {
+  const all: Record<string, string> = { ...values, from: range.from, to: range.to };
+  const takes = query.params.filter((p) => p.name !== 'from' && p.name !== 'to');
+  const describe = () => (takes.length ? takes.map((p) => `${p.name} (${p.type}: ${p.description})`).join(', ') : 'no parameters');
+  for (const name of Object.keys(values)) {
+    if (!query.params.some((p) => p.name === name) || name === 'from' || name === 'to') {
+      throw new Error(`query ${query.name} has no parameter "${name}"; it takes ${describe()}${name === 'from' || name === 'to' ? ' (set dates with --from/--to)' : ''}`);
+    }
+  }
+  const rendered = new Map<string, string>();
+  for (const param of query.params) {
+    const value = all[param.name];
+    if (value === undefined) throw new Error(`query ${query.name} needs --param ${param.name}=<${param.type}>; it takes ${describe()}`);
+    rendered.set(param.name, renderParam(param.name, param.type, value));
+  }
+  return query.sql.replace(PLACEHOLDER, (_, name: string) => rendered.get(name) as string);
+}
