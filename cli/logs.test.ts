@@ -7,14 +7,10 @@ import { EMULATOR_CREDENTIALS, MotoServer, motoAvailable, startMoto } from '../e
 import { byUser, writeDelivered } from '../query/testing/fixtures';
 import { daysBetween } from './logs';
 import { lookupViaCloudTrail } from './lookup';
-import { Io, main } from './main';
+import { main } from './main';
+import { captureIo } from './testing';
 
-function capture(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), env };
-  return { io, out, err };
-}
+const capture = captureIo;
 
 describe('cloudtrail-lab logs and lookup', () => {
   const dirs: string[] = [];

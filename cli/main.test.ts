@@ -1,14 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Io, main } from './main';
+import { main } from './main';
+import { captureIo } from './testing';
 
-function capture(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), env };
-  return { io, out, err };
-}
+const capture = captureIo;
 
 describe('cloudtrail-lab CLI', () => {
   it('lists every scenario with a one-line description', async () => {

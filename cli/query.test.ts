@@ -2,14 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { byRole, writeDelivered } from '../query/testing/fixtures';
-import { Io, main } from './main';
+import { main } from './main';
+import { captureIo } from './testing';
 
-function capture(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), env };
-  return { io, out, err };
-}
+const capture = captureIo;
 
 describe('cloudtrail-lab query (local engine)', () => {
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'ctlab-cli-logs-'));
