@@ -1,0 +1,141 @@
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { IdentityRegistry } from './identities';
+import { Operation, operationOf } from './operation';
+import { CallOutcome, buildRecord } from './record';
+
+export interface EdgeOptions {
+  /** Where calls go: the moto endpoint. */
+  readonly target: string;
+  readonly accountId: string;
+  readonly identities: IdentityRegistry;
+  /** Every call that passed through, as a CloudTrail record (trail filtering and delivery come after). */
+  readonly onRecord: (record: Record<string, unknown>, op: Operation) => void;
+  /** Largest request body forwarded. @default 64 MiB */
+  readonly maxBodyBytes?: number;
+}
+
+export interface Edge {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error(`request body over ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Error code and message from an AWS error body: JSON (`__type`, `message`) or XML (`<Code>`, `<Message>`). */
+export function parseError(body: string): { code?: string; message?: string } {
+  try {
+    const json = JSON.parse(body) as Record<string, string>;
+    const type = json.__type ?? json.code ?? json.Code;
+    return { code: type?.split('#').pop(), message: json.message ?? json.Message };
+  } catch {
+    return { code: /<Code>([^<]+)<\/Code>/.exec(body)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1] };
+  }
+}
+
+function accessDenied(op: Operation): { status: number; headers: Record<string, string>; body: string } {
+  const message = `The security token included in the request is invalid: access key ${op.accessKeyId ?? '(none)'} is not known to the local emulator`;
+  if (op.service === 's3' || /^(iam|sts|ec2|sns|sqs)$/.test(op.service)) {
+    return { status: 403, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${message}</Message></Error>` };
+  }
+  return { status: 403, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'AccessDeniedException', message }) };
+}
+
+/**
+ * The local AWS edge: an HTTP server on loopback in front of moto. Every call
+ * is forwarded unchanged, and becomes a CloudTrail record: a call it cannot
+ * parse is forwarded and recorded with what is known, never dropped; a call
+ * signed with an unknown access key is refused with AccessDenied and recorded
+ * with that errorCode, as AWS would.
+ */
+export async function startEdge(options: EdgeOptions): Promise<Edge> {
+  const limit = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  const server = http.createServer(async (req, res) => {
+    try {
+      const body = await readBody(req, limit);
+      const view = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
+      const op = operationOf(view);
+      const identity = options.identities.resolve(op.accessKeyId);
+      let reply: { status: number; headers: Record<string, string | string[]>; body: Buffer };
+      if (!identity && op.accessKeyId) {
+        const denied = accessDenied(op);
+        reply = { status: denied.status, headers: denied.headers, body: Buffer.from(denied.body) };
+      } else {
+        const upstream = await fetch(new URL(view.url, options.target), {
+          method: view.method,
+          headers: Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => v !== undefined && k !== 'content-length' && k !== 'connection') as [string, string][]),
+          body: ['GET', 'HEAD'].includes(view.method.toUpperCase()) ? undefined : body,
+          redirect: 'manual',
+        });
+        const headers: Record<string, string> = {};
+        const isHead = view.method.toUpperCase() === 'HEAD';
+        upstream.headers.forEach((value, key) => {
+          // A HEAD answer's content-length describes the object (HeadObject's ContentLength): keep it.
+          if (isHead && key === 'content-length') headers[key] = value;
+          else if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key)) headers[key] = value;
+        });
+        reply = { status: upstream.status, headers, body: Buffer.from(await upstream.arrayBuffer()) };
+      }
+      const text = reply.body.toString('utf8');
+      const contentType = String(reply.headers['content-type'] ?? '');
+      let json: Record<string, unknown> | undefined;
+      if (contentType.includes('json') && text) {
+        try {
+          json = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          json = undefined;
+        }
+      }
+      const error = reply.status >= 400 ? parseError(text) : {};
+      const outcome: CallOutcome = {
+        status: reply.status,
+        json,
+        errorCode: error.code,
+        errorMessage: error.message,
+        requestId: String(reply.headers['x-amzn-requestid'] ?? reply.headers['x-amz-request-id'] ?? '') || undefined,
+      };
+      options.onRecord(
+        buildRecord(op, outcome, {
+          accountId: options.accountId,
+          identity,
+          sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+          userAgent: req.headers['user-agent'],
+          host: req.headers.host,
+        }),
+        op,
+      );
+      const isHead = view.method.toUpperCase() === 'HEAD';
+      res.writeHead(reply.status, { ...reply.headers, ...(isHead && reply.headers['content-length'] ? {} : { 'content-length': String(reply.body.length) }) });
+      res.end(view.method.toUpperCase() === 'HEAD' ? undefined : reply.body);
+    } catch (error) {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`local AWS edge: ${(error as Error).message}`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
