@@ -9,8 +9,12 @@ export interface EdgeOptions {
   readonly target: string;
   readonly accountId: string;
   readonly identities: IdentityRegistry;
-  /** Every call that passed through, as a CloudTrail record (trail filtering and delivery come after). */
-  readonly onRecord: (record: Record<string, unknown>, op: Operation) => void;
+  /**
+   * Every call that passed through, as a CloudTrail record. The answer goes
+   * back to the caller only after this settles, so a trail change (StopLogging)
+   * applies from the very next call.
+   */
+  readonly onRecord: (record: Record<string, unknown>, op: Operation) => void | Promise<void>;
   /** Largest request body forwarded. @default 64 MiB */
   readonly maxBodyBytes?: number;
 }
@@ -110,7 +114,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         errorMessage: error.message,
         requestId: String(reply.headers['x-amzn-requestid'] ?? reply.headers['x-amz-request-id'] ?? '') || undefined,
       };
-      options.onRecord(
+      await options.onRecord(
         buildRecord(op, outcome, {
           accountId: options.accountId,
           identity,
