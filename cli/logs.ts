@@ -65,13 +65,17 @@ export async function pullLogs(s3: S3Client, options: PullOptions): Promise<{ do
           const page = await s3.send(new ListObjectsV2Command({ Bucket: options.bucket, Prefix: `${region}${day}/`, ContinuationToken: token }));
           for (const object of page.Contents ?? []) {
             const key = object.Key as string;
-            const target = path.join(options.out, ...key.split('/'));
+            const target = path.resolve(options.out, ...key.split('/'));
+            if (!target.startsWith(path.resolve(options.out) + path.sep)) {
+              throw new Error(`object key "${key}" would be written outside --out ${options.out}; refusing it`);
+            }
             if (fs.existsSync(target) && fs.statSync(target).size === object.Size) {
               skipped++;
               continue;
             }
             const body = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
             const data = await body.Body?.transformToByteArray();
+            if (!data) throw new Error(`s3://${options.bucket}/${key} came back without a body`);
             fs.mkdirSync(path.dirname(target), { recursive: true });
             const partial = `${target}.part`;
             fs.writeFileSync(partial, data ?? new Uint8Array());
@@ -102,7 +106,7 @@ export function logsCommand(io: Io): Command {
     .option('--endpoint <url>', 'send requests to this endpoint (a local emulator)', endpointUrl)
     .action(async (scenario: string, options: { from: string; to: string; out: string; bucket?: string; prefix?: string; endpoint?: string }) => {
       daysBetween(options.from, options.to);
-      const bucket = options.bucket ?? (await readStackOutput(scenario, 'trail_bucket', io.env));
+      const bucket = options.bucket ?? (await readStackOutput(scenario, 'trail_bucket', io.env, '--bucket'));
       const s3 = new S3Client(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {});
       const result = await pullLogs(s3, { ...options, bucket, onProgress: (line) => io.err(line) });
       io.out(`${result.downloaded} file(s) downloaded (${(result.bytes / 1024 / 1024).toFixed(1)} MiB), ${result.skipped} already present, into ${options.out}`);

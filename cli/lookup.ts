@@ -4,6 +4,7 @@ import { FORMATS, Format, formatResult } from '../query/format';
 import { LocalEngine, defaultCacheFile } from '../query/local-engine';
 import { sqlString } from '../query/params';
 import type { Io } from './main';
+import { rejectOtherEngineOptions } from './engine-options';
 import { endpointUrl, wholeNumber } from './options';
 
 interface LookupOptions {
@@ -49,7 +50,8 @@ export function lookupCommand(io: Io): Command {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('--no-cache', 'local engine: read the files every time')
     .option('--endpoint <url>', 'cloudtrail engine: send requests to this endpoint', endpointUrl)
-    .action(async (options: LookupOptions) => {
+    .action(async (options: LookupOptions, command: Command) => {
+      rejectOtherEngineOptions(command, options.engine, { local: ['logs', 'cache'], cloudtrail: ['endpoint'] });
       if (!EVENT_NAME.test(options.eventName)) throw new Error(`--event-name "${options.eventName}" is not an event name (letters and digits, e.g. CreateBucket)`);
       const columns = ['username', 'eventtime', 'resources', 'eventid'];
       let rows: Record<string, unknown>[];

@@ -63,3 +63,17 @@ describe('cloudtrail-lab query (local engine)', () => {
     expect(err[0]).toMatch(/the local engine needs --logs <dir>/);
   });
 });
+
+describe('cloudtrail-lab query: options and listing', () => {
+  it('lists the queries of a scenario when none is named', async () => {
+    const { io, out } = captureIo();
+    expect(await main(['node', 'cloudtrail-lab', 'query', 'kms-mystery'], io)).toBe(0);
+    expect(out).toEqual([expect.stringMatching(/^kms-calls-by-caller-and-event: /), expect.stringMatching(/^kms-calls-by-caller: Who is consuming/)]);
+  });
+
+  it('rejects an option of the other engine instead of ignoring it', async () => {
+    const { io, err } = captureIo();
+    expect(await main(['node', 'cloudtrail-lab', 'query', 'kms-mystery', 'kms-calls-by-caller', '--logs', '/tmp', '--workgroup', 'wg'], io)).toBe(1);
+    expect(err[0]).toBe('cloudtrail-lab: --workgroup applies to --engine athena, not local');
+  });
+});

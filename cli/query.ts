@@ -9,6 +9,7 @@ import { parseParamOptions, validateParam } from '../query/params';
 import { defaultRange, renderQuery } from '../query/render';
 import { QueryResult } from '../query/result';
 import type { Io } from './main';
+import { rejectOtherEngineOptions } from './engine-options';
 import { endpointUrl, positiveNumber } from './options';
 import { readStackOutput } from './stack-outputs';
 
@@ -30,7 +31,7 @@ interface QueryOptions {
 }
 
 /** The SQL to run: a shipped query, or --sql/--file text whose {{from}}/{{to}} are filled and other placeholders taken as text. */
-function resolveSql(scenario: string, name: string | undefined, options: QueryOptions, range: { from: string; to: string }): string {
+function resolveSql(scenario: string, name: string | undefined, options: QueryOptions, range: { from: string; to: string }): string | undefined {
   const params = parseParamOptions(options.param);
   if (options.sql !== undefined || options.file !== undefined) {
     if (name) throw new Error(`give either a query name (${name}) or --sql/--file, not both`);
@@ -40,10 +41,7 @@ function resolveSql(scenario: string, name: string | undefined, options: QueryOp
     const names = [...new Set([...sql.matchAll(PLACEHOLDER)].map((m) => m[1]))];
     return renderQuery({ name: 'ad-hoc', sql, params: names.map((n) => ({ name: n, type: n === 'from' || n === 'to' ? 'date' : 'text', description: 'ad-hoc' })) }, params, range);
   }
-  if (!name) {
-    const list = loadQueries(scenario).map((q) => `  ${q.name}: ${q.description}`).join('\n');
-    throw new Error(`name a query of ${scenario}, or give --sql/--file:\n${list}`);
-  }
+  if (!name) return undefined;
   return renderQuery(findQuery(scenario, name), params, range);
 }
 
@@ -66,7 +64,8 @@ export function queryCommand(io: Io): Command {
     .option('--database <name>', "athena: Glue database (default: the stack's athena_database output)")
     .option('--timeout <seconds>', 'athena: stop the query after this long', positiveNumber('--timeout'), 300)
     .option('--endpoint <url>', 'athena: send requests to this endpoint (a local emulator)', endpointUrl)
-    .action(async (scenario: string, name: string | undefined, options: QueryOptions) => {
+    .action(async (scenario: string, name: string | undefined, options: QueryOptions, command: Command) => {
+      rejectOtherEngineOptions(command, options.engine, { local: ['logs', 'strict', 'cache'], athena: ['workgroup', 'database', 'timeout', 'endpoint'] });
       if (!scenariosWithQueries().includes(scenario)) {
         throw new Error(`unknown scenario "${scenario}"; scenarios with queries: ${scenariosWithQueries().join(', ')}`);
       }
@@ -77,6 +76,11 @@ export function queryCommand(io: Io): Command {
       const from = options.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 24 * 3600 * 1000).toISOString().slice(0, 10);
       if (from > to) throw new Error(`--from ${from} is after --to ${to}`);
       const sql = resolveSql(scenario, name, options, { from, to });
+      if (sql === undefined) {
+        for (const q of loadQueries(scenario)) io.out(`${q.name}: ${q.description}`);
+        io.err(`run one with: cloudtrail-lab query ${scenario} <query> [--logs DIR | --engine athena]`);
+        return;
+      }
 
       let result: QueryResult;
       if (options.engine === 'local') {
@@ -95,8 +99,8 @@ export function queryCommand(io: Io): Command {
           engine.close();
         }
       } else {
-        const workgroup = options.workgroup ?? (await readStackOutput(scenario, 'athena_workgroup', io.env));
-        const database = options.database ?? (await readStackOutput(scenario, 'athena_database', io.env));
+        const workgroup = options.workgroup ?? (await readStackOutput(scenario, 'athena_workgroup', io.env, '--workgroup'));
+        const database = options.database ?? (await readStackOutput(scenario, 'athena_database', io.env, '--database'));
         const controller = new AbortController();
         const onSigint = () => controller.abort();
         process.on('SIGINT', onSigint);

@@ -48,8 +48,11 @@ export function simulateCommand(io: Io): Command {
       if (options.runId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(options.runId)) {
         throw new Error(`--run-id must be 1 to 64 letters, digits, ".", "_" or "-", got "${options.runId}"`);
       }
-      const count = options.count ?? Math.max(1, Math.floor(options.duration / Math.max(options.interval, 0.001)));
-      const bucket = options.bucket ?? (await readStackOutput(scenario.name, 'ingest_bucket', io.env));
+      if (options.count === undefined && options.interval === 0) {
+        throw new Error('--interval 0 needs --count: with no pause, a duration does not say how many uploads to make');
+      }
+      const count = options.count ?? Math.max(1, Math.floor(options.duration / options.interval));
+      const bucket = options.bucket ?? (await readStackOutput(scenario.name, 'ingest_bucket', io.env, '--bucket'));
       const runId = options.runId ?? newRunId();
       io.err(`run id ${runId}: user agent "${userAgentFor(runId)}"`);
       io.err(`uploading ${count} object(s) of ${options.size} bytes to s3://${bucket}, one every ${options.interval} s${options.endpoint ? ` via ${options.endpoint}` : ''}`);

@@ -75,8 +75,8 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   while (Date.now() < deadline) {
     const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
     if (failed) throw new Error(`could not start ${python} for moto_server: ${failed.message}`);
-    if (child.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${child.exitCode} before answering; is moto installed (pip install "moto[server]")?\n${log}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`moto_server exited (${child.exitCode ?? child.signalCode}) before answering; is moto installed (pip install "moto[server]")?\n${log}`);
     }
     if (await isUp(endpoint)) {
       return { endpoint, port, stop: () => stopProcess(child) };

@@ -21,7 +21,7 @@ export function formatResult(result: Pick<QueryResult, 'columns' | 'rows'>, form
     return t.length > maxCellWidth ? `${t.slice(0, maxCellWidth - 1)}…` : t;
   };
   const cells = result.rows.map((row) => result.columns.map((c) => cell(row[c])));
-  const widths = result.columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+  const widths = result.columns.map((c, i) => cells.reduce((w, r) => Math.max(w, r[i].length), c.length));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   return [line(result.columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

@@ -155,6 +155,31 @@ describe('LocalEngine', () => {
     }
   });
 
+  it('blames a SQL error on the SQL, not on the files', async () => {
+    const dir = newDir();
+    writeDelivered(dir, '2026-11-20', [record({ eventName: 'One' })]);
+    const engine = await LocalEngine.open({ logs: dir });
+    try {
+      await expect(engine.query('SELEC 1')).rejects.toThrow(/syntax error/i);
+      expect(engine.notes).toEqual([]);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('keeps reporting a file skipped at ingest, and fails on it with --strict', async () => {
+    const dir = newDir();
+    const cacheFile = path.join(newDir(), 'cache.duckdb');
+    writeDelivered(dir, '2026-11-20', [record({ eventName: 'One' })]);
+    const bad = writeDelivered(dir, '2026-11-20', []);
+    fs.writeFileSync(bad, 'not gzip');
+    (await LocalEngine.open({ logs: dir, cacheFile })).close();
+    const again = await LocalEngine.open({ logs: dir, cacheFile });
+    expect(again.notes).toEqual([`skipped corrupt or truncated log file ${bad} (at ingest)`]);
+    again.close();
+    await expect(LocalEngine.open({ logs: dir, cacheFile, strict: true })).rejects.toThrow(`corrupt log file ${bad} was skipped when the logs were ingested`);
+  });
+
   it('keeps one cache file per logs folder', () => {
     expect(defaultCacheFile('/a', { CTLAB_CACHE_DIR: '/c' })).toMatch(/^\/c\/logs-[0-9a-f]{16}\.duckdb$/);
     expect(defaultCacheFile('/a', { CTLAB_CACHE_DIR: '/c' })).not.toBe(defaultCacheFile('/b', { CTLAB_CACHE_DIR: '/c' }));

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CLOUDTRAIL_COLUMNS, PARTITION_REGION, PARTITION_TIMESTAMP, duckReadType, duckViewType } from './cloudtrail-schema';
 import { QueryResult } from './result';
+import { validateParam } from './params';
 import { TRINO_COMPAT_MACROS } from './trino-compat';
 
 export interface LocalEngineOptions {
@@ -157,11 +158,19 @@ export class LocalEngine {
   }
 
   static async open(options: LocalEngineOptions): Promise<LocalEngine> {
+    if (options.from !== undefined) validateParam('from', 'date', options.from);
+    if (options.to !== undefined) validateParam('to', 'date', options.to);
     const all = listLogFiles(options.logs);
     const inRange = filesInRange(all, options.from, options.to);
     if (options.cacheFile) fs.mkdirSync(path.dirname(options.cacheFile), { recursive: true });
     const instance = await DuckDBInstance.create(options.cacheFile ?? ':memory:');
-    const connection = await instance.connect();
+    let connection: DuckDBConnection;
+    try {
+      connection = await instance.connect();
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
     const engine = new LocalEngine(instance, connection, options, options.cacheFile ? all : inRange, []);
     try {
       if (all.length === 0) engine.note(`no CloudTrail log files (*.json.gz, *.json) under ${options.logs}: every query answers zero rows`);
@@ -169,9 +178,12 @@ export class LocalEngine {
         engine.note(`reading ${inRange.length} of ${all.length} log files: the others are outside ${options.from ?? '...'} to ${options.to ?? '...'}`);
       }
       for (const statement of TRINO_COMPAT_MACROS) await connection.run(statement);
-      engine.dropTruncatedSmallFiles();
-      if (options.cacheFile) await engine.useCache();
-      else await engine.withCorruptFilesSkipped(() => engine.createRawView(), async () => undefined);
+      if (options.cacheFile) {
+        await engine.useCache();
+      } else {
+        engine.dropTruncatedSmallFiles();
+        await engine.withCorruptFilesSkipped(() => engine.createRawView(), async () => undefined);
+      }
       return engine;
     } catch (error) {
       engine.close();
@@ -223,7 +235,8 @@ export class LocalEngine {
     try {
       return await work();
     } catch (error) {
-      if (this.checked || this.files.length === 0) throw error;
+      // Only a reading error can be a bad file; a SQL error is the query's own.
+      if (this.checked || this.files.length === 0 || !CORRUPT_FILE_ERROR.test((error as Error).message)) throw error;
       this.checked = true;
       const bad = await this.findCorruptFiles();
       if (bad.length === 0) throw error;
@@ -258,8 +271,19 @@ export class LocalEngine {
       .runAndReadAll(`SELECT value FROM ctl_meta WHERE key = 'fingerprint'`)
       .then((r) => r.getRowObjectsJson()[0]?.value as string | undefined)
       .catch(() => undefined);
-    if (existing !== wanted) {
+    if (existing === wanted) {
+      // Files skipped at the ingest are still missing from the copy: say so every time.
+      const skipped = await this.connection
+        .runAndReadAll(`SELECT value FROM ctl_meta WHERE key = 'skipped'`)
+        .then((r) => JSON.parse(String(r.getRowObjectsJson()[0]?.value ?? '[]')) as string[]);
+      if (skipped.length > 0 && this.options.strict) {
+        throw new Error(`corrupt log file ${skipped[0]} was skipped when the logs were ingested (${skipped.length} in all); without --strict it stays skipped`);
+      }
+      for (const file of skipped) this.note(`skipped corrupt or truncated log file ${file} (at ingest)`);
+    } else {
       const started = Date.now();
+      const before = new Set(this.files.map((f) => f.path));
+      this.dropTruncatedSmallFiles();
       // Bounded memory for the ingest: DuckDB spills to disk beyond this.
       await this.connection.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
       await this.connection.run('SET preserve_insertion_order = false');
@@ -276,6 +300,9 @@ export class LocalEngine {
       await this.withCorruptFilesSkipped(ingest, async () => undefined);
       await this.connection.run(`CREATE OR REPLACE TABLE ctl_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
       await this.connection.run(`INSERT INTO ctl_meta VALUES ('fingerprint', '${wanted}')`);
+      const kept = new Set(this.files.map((f) => f.path));
+      const skipped = [...before].filter((f) => !kept.has(f));
+      await this.connection.run(`INSERT INTO ctl_meta VALUES ('skipped', ${sqlList([JSON.stringify(skipped)]).slice(1, -1)})`);
       await this.connection.run('CHECKPOINT');
       this.note(`ingested in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
@@ -284,7 +311,10 @@ export class LocalEngine {
 
   async query(sql: string): Promise<QueryResult> {
     const started = Date.now();
-    const reader = await this.withCorruptFilesSkipped(() => this.connection.runAndReadAll(sql), () => this.createRawView());
+    // Over the ingested copy no file is read, so an error is the query's own.
+    const reader = this.options.cacheFile
+      ? await this.connection.runAndReadAll(sql)
+      : await this.withCorruptFilesSkipped(() => this.connection.runAndReadAll(sql), () => this.createRawView());
     const columns = reader.columnNames();
     // DuckDB's JSON form writes 64-bit integers as strings; counts read better as numbers.
     const integers = reader.columnTypes().map((t) => /^(U?BIGINT|HUGEINT|UHUGEINT)$/.test(t.toString()));

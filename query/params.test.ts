@@ -44,3 +44,13 @@ describe('query files', () => {
     expect(() => parseQuery('s', 'q.sql', sql)).toThrow(message);
   });
 });
+
+describe('saved Athena queries', () => {
+  it('turn placeholders into execution parameters, in order', () => {
+    const { athenaParameterized } = jest.requireActual('./render') as typeof import('./render');
+    expect(athenaParameterized({ sql: `SELECT {{key}} WHERE "timestamp" BETWEEN {{from}} AND {{to}}` })).toEqual({
+      sql: `SELECT ? WHERE "timestamp" BETWEEN ? AND ?`,
+      parameters: ['key', 'from', 'to'],
+    });
+  });
+});

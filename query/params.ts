@@ -40,12 +40,12 @@ export function renderParam(name: string, type: ParamType, value: string): strin
 
 /** Parses repeated `--param k=v` options. */
 export function parseParamOptions(pairs: string[]): Record<string, string> {
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new Error(`--param "${pair}" is not name=value`);
     const name = pair.slice(0, at).trim();
-    if (name in values) throw new Error(`--param ${name} is given twice`);
+    if (Object.hasOwn(values, name)) throw new Error(`--param ${name} is given twice`);
     values[name] = pair.slice(at + 1);
   }
   return values;

@@ -14,7 +14,7 @@ export function defaultRange(now = new Date()): { from: string; to: string } {
  * or unknown parameters are errors that list what the query takes.
  */
 export function renderQuery(query: Pick<QueryDefinition, 'name' | 'params' | 'sql'>, values: Record<string, string>, range: { from: string; to: string }): string {
-  const all: Record<string, string> = { ...values, from: range.from, to: range.to };
+  const all = new Map<string, string>([...Object.entries(values), ['from', range.from], ['to', range.to]]);
   const takes = query.params.filter((p) => p.name !== 'from' && p.name !== 'to');
   const describe = () => (takes.length ? takes.map((p) => `${p.name} (${p.type}: ${p.description})`).join(', ') : 'no parameters');
   for (const name of Object.keys(values)) {
@@ -24,9 +24,23 @@ export function renderQuery(query: Pick<QueryDefinition, 'name' | 'params' | 'sq
   }
   const rendered = new Map<string, string>();
   for (const param of query.params) {
-    const value = all[param.name];
+    const value = all.get(param.name);
     if (value === undefined) throw new Error(`query ${query.name} needs --param ${param.name}=<${param.type}>; it takes ${describe()}`);
     rendered.set(param.name, renderParam(param.name, param.type, value));
   }
   return query.sql.replace(PLACEHOLDER, (_, name: string) => rendered.get(name) as string);
+}
+
+/**
+ * The query as Athena's console runs a saved query: each `{{name}}` becomes an
+ * execution parameter `?`, and the parameters, in order, are listed so the
+ * console's "Run" form can be filled in (dates as 'YYYY/MM/DD').
+ */
+export function athenaParameterized(query: Pick<QueryDefinition, 'sql'>): { sql: string; parameters: string[] } {
+  const parameters: string[] = [];
+  const sql = query.sql.replace(PLACEHOLDER, (_, name: string) => {
+    parameters.push(name);
+    return '?';
+  });
+  return { sql, parameters };
 }

@@ -27,7 +27,8 @@ describe('scenario registry', () => {
 describe('every lab with a trail', () => {
   it.each(SCENARIOS.map((s) => s.name))('%s gets the Athena table, workgroup and its named queries', (name) => {
     const stack = findScenario(name).build(Testing.app(), TEST_SETTINGS);
-    const out = JSON.parse(Testing.synth(stack, true)) as { resource: Record<string, Record<string, { name?: string }>> };
+    const out = JSON.parse(Testing.synth(stack, true)) as { resource: Record<string, Record<string, { name?: string; query?: string }>> };
+    for (const saved of Object.values(out.resource.aws_athena_named_query ?? {})) expect(saved.query).not.toMatch(/\{\{/);
     expect(Object.keys(out.resource.aws_glue_catalog_table ?? {})).toHaveLength(1);
     expect(Object.keys(out.resource.aws_athena_workgroup ?? {})).toHaveLength(1);
     const saved = Object.values(out.resource.aws_athena_named_query ?? {}).map((q) => q.name).sort();

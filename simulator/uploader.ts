@@ -53,11 +53,13 @@ export function objectBody(runId: string, index: number, sizeBytes: number): Buf
 }
 
 /** An S3 client whose requests carry the run id, and which leaves retries to `withRetries`. */
-export function uploaderClient(runId: string, endpoint?: string): S3Client {
+export function uploaderClient(runId: string, endpoint?: string, credentials?: { accessKeyId: string; secretAccessKey: string }, region?: string): S3Client {
   return new S3Client({
     customUserAgent: userAgentFor(runId),
     maxAttempts: 1,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(region ? { region } : {}),
   });
 }
 

@@ -13,7 +13,10 @@ export interface TerraformRunOptions {
 
 export interface TerraformResult {
   readonly code: number;
+  /** stdout and stderr, interleaved, for messages. */
   readonly output: string;
+  /** stdout alone, for values (`terraform output -raw`). */
+  readonly stdout: string;
   readonly seconds: number;
 }
 
@@ -27,6 +30,7 @@ export function terraform(args: string[], options: TerraformRunOptions): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let stdout = '';
     let pending = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -36,7 +40,10 @@ export function terraform(args: string[], options: TerraformRunOptions): Promise
       pending = lines.pop() ?? '';
       for (const line of lines) options.onLine?.(line);
     };
-    child.stdout.on('data', take);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      take(chunk);
+    });
     child.stderr.on('data', take);
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -50,6 +57,7 @@ export function terraform(args: string[], options: TerraformRunOptions): Promise
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (pending) options.onLine?.(pending);
       const seconds = (Date.now() - started) / 1000;
       const tail = output.trim().split('\n').slice(-40).join('\n');
       if (timedOut) {
@@ -57,7 +65,7 @@ export function terraform(args: string[], options: TerraformRunOptions): Promise
       } else if (code !== 0) {
         reject(new Error(`terraform ${args.join(' ')} failed in ${options.cwd} (exit ${code}):\n${tail}`));
       } else {
-        resolve({ code: 0, output, seconds });
+        resolve({ code: 0, output, stdout, seconds });
       }
     });
   });

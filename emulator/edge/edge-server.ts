@@ -15,8 +15,23 @@ export interface EdgeOptions {
    * applies from the very next call.
    */
   readonly onRecord: (record: Record<string, unknown>, op: Operation) => void | Promise<void>;
+  /**
+   * Answers a call locally instead of forwarding it (Lambda Invoke, which moto
+   * cannot run). Return undefined to forward. @default - forward everything
+   */
+  readonly intercept?: (op: Operation, body: Buffer) => Promise<LocalReply | undefined>;
+  /** Runs after a call succeeded, before the caller gets the answer (S3 event notifications). @default - nothing */
+  readonly afterCall?: (op: Operation, status: number, requestBytes: number) => Promise<void>;
+  /** Told about a call the edge could not complete (it answers 502). @default - ignored */
+  readonly onError?: (error: Error) => void;
   /** Largest request body forwarded. @default 64 MiB */
   readonly maxBodyBytes?: number;
+}
+
+export interface LocalReply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
 }
 
 export interface Edge {
@@ -77,9 +92,12 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const op = operationOf(view);
       const identity = options.identities.resolve(op.accessKeyId);
       let reply: { status: number; headers: Record<string, string | string[]>; body: Buffer };
+      const local = identity || !op.accessKeyId ? await options.intercept?.(op, body) : undefined;
       if (!identity && op.accessKeyId) {
         const denied = accessDenied(op);
         reply = { status: denied.status, headers: denied.headers, body: Buffer.from(denied.body) };
+      } else if (local) {
+        reply = local;
       } else {
         const upstream = await fetch(new URL(view.url, options.target), {
           method: view.method,
@@ -124,10 +142,12 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         }),
         op,
       );
+      if (reply.status < 400) await options.afterCall?.(op, reply.status, body.length);
       const isHead = view.method.toUpperCase() === 'HEAD';
       res.writeHead(reply.status, { ...reply.headers, ...(isHead && reply.headers['content-length'] ? {} : { 'content-length': String(reply.body.length) }) });
       res.end(view.method.toUpperCase() === 'HEAD' ? undefined : reply.body);
     } catch (error) {
+      options.onError?.(error as Error);
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`local AWS edge: ${(error as Error).message}`);
     }

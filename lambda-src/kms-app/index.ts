@@ -46,6 +46,7 @@ export async function handler(event: unknown, context: Pick<Context, 'awsRequest
     const destinationBucket = requireEnv('DESTINATION_BUCKET');
     const keyArn = requireEnv('KEY_ARN');
     const maxBytes = Number(requireEnv('MAX_OBJECT_BYTES'));
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new HandlerError(`MAX_OBJECT_BYTES must be a whole number of bytes above 0, got "${process.env.MAX_OBJECT_BYTES}"`);
     if (sourceBucket === destinationBucket) {
       throw new HandlerError(`SOURCE_BUCKET and DESTINATION_BUCKET are both "${sourceBucket}": writing there would trigger the pipeline again, without end`);
     }

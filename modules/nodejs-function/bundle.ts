@@ -60,8 +60,10 @@ export function bundleHandler(entry: string): Bundle {
     fs.writeFileSync(path.join(staging, 'index.js.map'), map.contents);
     try {
       fs.renameSync(staging, dir);
-    } catch {
-      fs.rmSync(staging, { recursive: true, force: true }); // another process wrote the same content first
+    } catch (error) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      // Another process wrote the same content first: fine. Anything else is a real failure.
+      if (!fs.existsSync(dir)) throw new Error(`could not write the bundle of ${absolute} to ${dir}: ${(error as Error).message}`);
     }
   }
   const bundle = { dir, hash, bytes: js.contents.length };

@@ -60,6 +60,10 @@ export class NodejsFunction extends Construct {
   public readonly failureQueue: SqsQueue;
   /** Size of the bundled index.js in bytes. */
   public readonly bundleBytes: number;
+  /** Folder of the bundle (index.js and its map): what a local runtime runs. */
+  public readonly bundleDir: string;
+  /** `<prefix>-<scenario>-<name>`, known at synth. */
+  public readonly physicalName: string;
 
   constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
     super(scope, id);
@@ -70,6 +74,8 @@ export class NodejsFunction extends Construct {
 
     const bundle = bundleHandler(path.join(LAMBDA_SRC, props.handler, 'index.ts'));
     this.bundleBytes = bundle.bytes;
+    this.bundleDir = bundle.dir;
+    this.physicalName = name;
     const asset = new TerraformAsset(this, 'code', { path: bundle.dir, type: AssetType.ARCHIVE });
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${name}`, retentionInDays: props.logRetentionDays ?? 30 });

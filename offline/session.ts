@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { Edge, startEdge } from '../emulator/edge/edge-server';
+import { IdentityRegistry } from '../emulator/edge/identities';
+import { LocalLambda } from '../emulator/lambda/runtime';
+import { LocalCloudTrail } from '../emulator/local-cloudtrail';
+import { MotoServer, startMoto } from '../emulator/moto-server';
+
+/** moto's account. */
+export const LOCAL_ACCOUNT = '123456789012';
+
+export interface LocalSession {
+  readonly moto: MotoServer;
+  readonly edge: Edge;
+  readonly cloudtrail: LocalCloudTrail;
+  readonly lambda: LocalLambda;
+  readonly identities: IdentityRegistry;
+  /** The lab operator's keys: every call made with them is recorded as the IAM user `lab-operator`. */
+  readonly operator: { accessKeyId: string; secretAccessKey: string };
+  readonly region: string;
+  stop(): Promise<void>;
+}
+
+export interface SessionOptions {
+  readonly region: string;
+  /** Function name -> bundle folder, for the local Lambda runtime. */
+  readonly bundles: Map<string, string>;
+  /** Seconds between log deliveries while running. @default 5 */
+  readonly deliveryIntervalSeconds?: number;
+  readonly onLog?: (line: string) => void;
+}
+
+/**
+ * Everything an offline run needs, started together and stopped together:
+ * moto (with our shims), the edge in front of it recording CloudTrail, trail
+ * delivery, and the local Lambda runtime. `stop` delivers what is left first.
+ */
+export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
+  const moto = await startMoto();
+  const identities = new IdentityRegistry();
+  const operator = { accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(20).toString('hex') };
+  identities.register(operator.accessKeyId, { type: 'IAMUser', userName: 'lab-operator', accountId: LOCAL_ACCOUNT, principalId: `AIDA${randomBytes(8).toString('hex').toUpperCase()}` });
+  const cloudtrail = new LocalCloudTrail({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, region: options.region });
+  let lambda: LocalLambda | undefined;
+  let edge: Edge;
+  try {
+    edge = await startEdge({
+      target: moto.endpoint,
+      accountId: LOCAL_ACCOUNT,
+      identities,
+      onRecord: (record, op) => cloudtrail.record(record, op),
+      onError: (error) => options.onLog?.(`edge: ${error.stack ?? error.message}`),
+      intercept: async (op, body) => {
+        if (op.service !== 'lambda' || op.name !== 'Invoke' || !lambda) return undefined;
+        const name = String(op.params.functionName).split(':').pop() as string;
+        const event = body.length ? JSON.parse(body.toString('utf8')) : {};
+        if (op.params.invocationType === 'Event') {
+          lambda.invokeAsync(name, event);
+          return { status: 202, headers: { 'content-type': 'application/json' }, body: Buffer.alloc(0) };
+        }
+        const result = await lambda.invoke(name, event);
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json', ...(result.ok ? {} : { 'x-amz-function-error': 'Unhandled' }) },
+          body: Buffer.from(JSON.stringify(result.payload)),
+        };
+      },
+      afterCall: async (op, _status, bytes) => {
+        if (!lambda || op.service !== 's3') return;
+        if (op.name === 'PutBucketNotificationConfiguration') lambda.notificationsChanged(String(op.params.bucketName));
+        if (op.name === 'PutObject' || op.name === 'CopyObject' || op.name === 'CompleteMultipartUpload') {
+          const eventName = `ObjectCreated:${op.name === 'PutObject' ? 'Put' : op.name === 'CopyObject' ? 'Copy' : 'CompleteMultipartUpload'}`;
+          await lambda.objectCreated(String(op.params.bucketName), String(op.params.key), bytes, eventName);
+        }
+      },
+    });
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
+  lambda = new LocalLambda({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog }, options.bundles);
+  cloudtrail.start((options.deliveryIntervalSeconds ?? 5) * 1000);
+  const session: LocalSession = {
+    moto,
+    edge,
+    cloudtrail,
+    lambda,
+    identities,
+    operator,
+    region: options.region,
+    async stop() {
+      await lambda?.stop();
+      await cloudtrail.stop().catch(() => undefined);
+      await edge.stop();
+      await moto.stop();
+    },
+  };
+  return session;
+}
