@@ -3,6 +3,7 @@ import { listCommand } from './list';
 import { logsCommand } from './logs';
 import { lookupCommand } from './lookup';
 import { queryCommand } from './query';
+import { runCommand } from './run';
 import { simulateCommand } from './simulate';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
@@ -33,6 +34,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(queryCommand(io));
   program.addCommand(logsCommand(io));
   program.addCommand(lookupCommand(io));
+  program.addCommand(runCommand(io));
   return program;
 }
 

@@ -68,7 +68,7 @@ describe('cloudtrail-lab query: options and listing', () => {
   it('lists the queries of a scenario when none is named', async () => {
     const { io, out } = captureIo();
     expect(await main(['node', 'cloudtrail-lab', 'query', 'kms-mystery'], io)).toBe(0);
-    expect(out).toEqual([expect.stringMatching(/^kms-calls-by-caller-and-event: /), expect.stringMatching(/^kms-calls-by-caller: Who is consuming/)]);
+    expect(out).toEqual([expect.stringMatching(/^kms-calls-by-caller-and-event: /), expect.stringMatching(/^kms-calls-by-caller: Who is consuming/), expect.stringMatching(/^kms-calls-per-invocation: /)]);
   });
 
   it('rejects an option of the other engine instead of ignoring it', async () => {

@@ -106,6 +106,58 @@ def _delete_named_query(self):
 AthenaResponse.delete_named_query = _delete_named_query
 
 
+# Gap 6: S3 checks a bucket policy on object reads and writes, but a statement
+# whose Condition does not match answers DENIED instead of not applying, and
+# no request context is passed, so the TLS-only deny that every secure bucket
+# carries refuses every PutObject and GetObject (403 with an empty body). The
+# replacement keeps only the statements whose conditions match, as AWS does.
+# Requests reach moto through the local AWS edge, which stands in for AWS's
+# TLS endpoint (it records tlsDetails), so they count as having arrived over TLS.
+_REQUEST_CONTEXT = {"aws:securetransport": "true"}
+
+
+def _conditions_match(conditions):
+    """Bool and String/Arn equality and like operators over _REQUEST_CONTEXT; a missing key does not match."""
+    import fnmatch
+
+    for operator, checks in conditions.items():
+        negate = "Not" in operator
+        like = "Like" in operator
+        for key, expected in checks.items():
+            actual = _REQUEST_CONTEXT.get(key.lower())
+            values = expected if isinstance(expected, list) else [expected]
+            if actual is None:
+                if not operator.endswith("IfExists"):
+                    return False
+                continue
+            hit = any(fnmatch.fnmatchcase(actual, str(v)) if like else actual.lower() == str(v).lower() for v in values)
+            if hit == negate:
+                return False
+    return True
+
+
+def _get_permission(self, action, resource):
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    document = json.loads(self.policy.decode())
+    statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
+    applying = []
+    for statement in statements:
+        if "Condition" in statement:
+            if not _conditions_match(statement["Condition"]):
+                continue
+            statement = {k: v for k, v in statement.items() if k != "Condition"}
+        applying.append(statement)
+    if not applying:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps({**document, "Statement": applying})).is_action_permitted(action, resource)
+
+
+s3_models.FakeBucket.get_permission = _get_permission
+
+
 if __name__ == "__main__":
     from moto.server import main
 

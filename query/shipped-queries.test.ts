@@ -21,6 +21,10 @@ function fixtureLogs(dir: string): void {
     ...Array.from({ length: 2 }, (_, i) => byRole('ctlab-kms-mystery-lambda-app-3', { ...kms('Decrypt'), eventTime: at(12 + i) })),
     ...Array.from({ length: 2 }, (_, i) => byRole('ctlab-kms-mystery-lambda-app-1', { ...kms('GenerateDataKey'), eventTime: at(14 + i) })),
     byRole('ctlab-kms-mystery-random-lambda-call', { eventSource: 'lambda.amazonaws.com', eventName: 'Invoke', eventCategory: 'Data', eventTime: at(16) }),
+    // Invocations: app-2 twice (4 Encrypt each), app-3 twice (1+1 each), app-1 twice (1 each).
+    ...(['ctlab-kms-mystery-lambda-app-1', 'ctlab-kms-mystery-lambda-app-2', 'ctlab-kms-mystery-lambda-app-3'] as const).flatMap((fn) =>
+      [0, 1].map(() => byRole('ctlab-kms-mystery-random-lambda-call', { eventSource: 'lambda.amazonaws.com', eventName: 'Invoke', eventCategory: 'Data', eventTime: at(17), resources: [{ ARN: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${fn}`, accountId: ACCOUNT, type: 'AWS::Lambda::Function' }] })),
+    ),
   ];
   writeDelivered(dir, DAY, calls);
   const instanceRole = (fields: Record<string, unknown>) => {
@@ -69,7 +73,7 @@ describe('shipped queries on the local engine', () => {
     (await engine.query(renderQuery(findQuery(scenario, name), params, RANGE))).rows;
 
   it('every scenario query is covered below', () => {
-    const covered = ['kms-mystery/kms-calls-by-caller', 'kms-mystery/kms-calls-by-caller-and-event', 'suspicious-api/console-logins', 'suspicious-api/bucket-creations',
+    const covered = ['kms-mystery/kms-calls-by-caller', 'kms-mystery/kms-calls-by-caller-and-event', 'kms-mystery/kms-calls-per-invocation', 'suspicious-api/console-logins', 'suspicious-api/bucket-creations',
       'suspicious-api/instance-activity', 'sse-kms-bucket/kms-calls-for-object', 'audit-trail/log-readers', 'audit-trail/trail-key-decrypts'];
     expect(scenariosWithQueries().flatMap((s) => loadQueries(s).map((q) => `${s}/${q.name}`)).sort()).toEqual(covered.sort());
   });
@@ -83,6 +87,14 @@ describe('shipped queries on the local engine', () => {
       { caller: 'ctlab-audit-trail-auditor', kms_calls: 1 },
       { caller: 'readonly-dev', kms_calls: 1 },
     ].sort((a, b) => b.kms_calls - a.kms_calls || a.caller.localeCompare(b.caller)));
+  });
+
+  it('kms-mystery: ranks the apps by KMS calls per invocation', async () => {
+    expect(await run('kms-mystery', 'kms-calls-per-invocation')).toEqual([
+      { caller: 'ctlab-kms-mystery-lambda-app-2', kms_calls: 8, invocations: 2, kms_calls_per_invocation: 4 },
+      { caller: 'ctlab-kms-mystery-lambda-app-3', kms_calls: 4, invocations: 2, kms_calls_per_invocation: 2 },
+      { caller: 'ctlab-kms-mystery-lambda-app-1', kms_calls: 2, invocations: 2, kms_calls_per_invocation: 1 },
+    ]);
   });
 
   it('kms-mystery: breaks the calls down by operation', async () => {
