@@ -64,3 +64,17 @@ describe('cloudtrail-lab CLI', () => {
     expect(err.join('\n')).toMatch(/unknown command 'deploi'/);
   });
 });
+
+describe('cloudtrail-lab run', () => {
+  it('asks for --local, and says how to run a lab in AWS instead', async () => {
+    const { io, err } = capture();
+    expect(await main(['node', 'cloudtrail-lab', 'run', 'kms-mystery'], io)).toBe(1);
+    expect(err[0]).toMatch(/run needs --local: in AWS, deploy with `npx cdktf deploy`/);
+  });
+
+  it('refuses a scenario it cannot drive offline yet, saying which it can', async () => {
+    const { io, err } = capture();
+    expect(await main(['node', 'cloudtrail-lab', 'run', 'audit-trail', '--local'], io)).toBe(1);
+    expect(err[0]).toMatch(/run --local drives kms-mystery so far; audit-trail can be deployed and queried but has no offline simulation yet/);
+  });
+});

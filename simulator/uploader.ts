@@ -81,7 +81,8 @@ export async function runUploads(
   let failed = 0;
   let retries = 0;
   const inFlight = new Set<Promise<void>>();
-  const retry = { ...DEFAULT_RETRY, ...options.retry, signal: options.signal };
+  // Ctrl-C stops scheduling new uploads; those in flight keep their retries and finish.
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
 
   const upload = async (index: number) => {
     const key = objectKey(plan.runId, index);
