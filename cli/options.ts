@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { isEndpointUrl } from '../deployment/settings';
 
 /** Commander parsers that reject bad values with what was wrong and what is valid. */
 export function positiveNumber(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -39,6 +40,6 @@ export function byteSize(name: string, max: number) {
 }
 
 export function endpointUrl(value: string): string {
-  if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value)) throw new InvalidArgumentError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, got "${value}"`);
+  if (!isEndpointUrl(value)) throw new InvalidArgumentError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, got "${value}"`);
   return value.replace(/\/$/, '');
 }

@@ -6,7 +6,7 @@ import { PLACEHOLDER, findQuery, loadQueries, scenariosWithQueries } from '../qu
 import { FORMATS, Format, formatResult } from '../query/format';
 import { LocalEngine, defaultCacheFile } from '../query/local-engine';
 import { parseParamOptions, validateParam } from '../query/params';
-import { defaultRange, renderQuery } from '../query/render';
+import { defaultRange, rangeEndingOn, renderQuery } from '../query/render';
 import { QueryResult } from '../query/result';
 import type { Io } from './main';
 import { rejectOtherEngineOptions } from './engine-options';
@@ -73,7 +73,7 @@ export function queryCommand(io: Io): Command {
       const to = options.to ?? fallback.to;
       if (options.to) validateParam('--to', 'date', options.to);
       if (options.from) validateParam('--from', 'date', options.from);
-      const from = options.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+      const from = options.from ?? rangeEndingOn(to, 30).from;
       if (from > to) throw new Error(`--from ${from} is after --to ${to}`);
       const sql = resolveSql(scenario, name, options, { from, to });
       if (sql === undefined) {

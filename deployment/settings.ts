@@ -83,7 +83,7 @@ export function validateSettings(settings: DeploymentSettings): void {
     validateBucketName(settings.stateBackend.bucket, 'state bucket');
     validateRegion(settings.stateBackend.region, 'state bucket region');
   }
-  if (settings.endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(settings.endpoint)) {
+  if (settings.endpoint !== undefined && !isEndpointUrl(settings.endpoint)) {
     throw new Error(`endpoint must be an http(s) URL with host and optional port, e.g. http://127.0.0.1:4566, got "${settings.endpoint}"`);
   }
 }
@@ -110,7 +110,12 @@ export function validatePrefix(prefix: string): void {
   }
 }
 
-function validateRegion(region: string, what: string): void {
+/** An http(s) URL with a host and an optional port, nothing after it. */
+export function isEndpointUrl(value: string): boolean {
+  return /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value);
+}
+
+export function validateRegion(region: string, what: string): void {
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
     throw new Error(`invalid ${what} "${region}": expected an AWS region code such as us-east-1 or eu-west-3`);
   }

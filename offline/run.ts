@@ -11,7 +11,7 @@ import { NodejsFunction } from '../modules/nodejs-function/nodejs-function';
 import { findQuery } from '../query/catalog';
 import { formatResult } from '../query/format';
 import { LocalEngine } from '../query/local-engine';
-import { renderQuery } from '../query/render';
+import { rangeEndingOn, renderQuery } from '../query/render';
 import { QueryResult } from '../query/result';
 import { buildStacks } from '../scenarios/registry';
 import { newRunId, runUploads, uploaderClient } from '../simulator/uploader';
@@ -119,23 +119,17 @@ export async function runLocal(options: RunLocalOptions): Promise<RunLocalResult
     });
 
     const logs = path.join(work, 'logs');
+    // Yesterday and today: a run that crosses midnight UTC still finds its logs.
+    const range = rangeEndingOn(new Date().toISOString().slice(0, 10), 2);
     const deliveredFiles = await step('deliver', async () => {
       const files = await session!.cloudtrail.delivery.flush();
-      const today = new Date();
-      const day = (t: Date) => t.toISOString().slice(0, 10);
-      await pullLogs(new S3Client({ endpoint: session!.moto.endpoint, region, forcePathStyle: true, credentials: operator }), {
-        bucket: trailBucket,
-        from: day(new Date(today.getTime() - 24 * 3600 * 1000)),
-        to: day(today),
-        out: logs,
-      });
+      await pullLogs(new S3Client({ endpoint: session!.moto.endpoint, region, forcePathStyle: true, credentials: operator }), { bucket: trailBucket, ...range, out: logs });
       return session!.cloudtrail.delivery.delivered.length || files.length;
     });
 
     const [answer, perInvocation] = await step('query', async () => {
       const engine = await LocalEngine.open({ logs });
       try {
-        const range = { from: new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
         const run = (name: string) => engine.query(renderQuery(findQuery(options.scenario, name), {}, range));
         return [await run('kms-calls-by-caller'), await run('kms-calls-per-invocation')];
       } finally {

@@ -6,6 +6,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { sleep } from '../simulator/retry';
 import { QueryResult } from './result';
 
 /** Athena's price: $5 per TB scanned, at least 10 MB per query (https://aws.amazon.com/athena/pricing/). */
@@ -29,18 +30,6 @@ export function costOf(bytes: number): number {
 }
 
 const NUMERIC = new Set(['tinyint', 'smallint', 'integer', 'bigint', 'double', 'float', 'real', 'decimal']);
-
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Runs one query in an Athena workgroup: starts it, polls with backoff, pages
@@ -71,7 +60,7 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, options:
       const reason = execution?.Status?.AthenaError?.ErrorMessage ?? execution?.Status?.StateChangeReason ?? 'no reason given';
       throw new Error(`Athena query ${id} ${state.toLowerCase()}: ${reason}`);
     }
-    await wait(delay, options.signal);
+    await sleep(delay, options.signal);
   }
 
   const columns: string[] = [];

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CLOUDTRAIL_COLUMNS, PARTITION_REGION, PARTITION_TIMESTAMP, duckReadType, duckViewType } from './cloudtrail-schema';
 import { QueryResult } from './result';
-import { validateParam } from './params';
+import { sqlString, validateParam } from './params';
 import { TRINO_COMPAT_MACROS } from './trino-compat';
 
 export interface LocalEngineOptions {
@@ -302,7 +302,7 @@ export class LocalEngine {
       await this.connection.run(`INSERT INTO ctl_meta VALUES ('fingerprint', '${wanted}')`);
       const kept = new Set(this.files.map((f) => f.path));
       const skipped = [...before].filter((f) => !kept.has(f));
-      await this.connection.run(`INSERT INTO ctl_meta VALUES ('skipped', ${sqlList([JSON.stringify(skipped)]).slice(1, -1)})`);
+      await this.connection.run(`INSERT INTO ctl_meta VALUES ('skipped', ${sqlString(JSON.stringify(skipped))})`);
       await this.connection.run('CHECKPOINT');
       this.note(`ingested in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }

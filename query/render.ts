@@ -1,11 +1,15 @@
 import { PLACEHOLDER, QueryDefinition } from './catalog';
 import { renderParam } from './params';
 
+/** `days` days ending on `to` (YYYY-MM-DD), both ends included. */
+export function rangeEndingOn(to: string, days: number): { from: string; to: string } {
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return { from, to };
+}
+
 /** The default date range: the last 30 days up to today (UTC). */
 export function defaultRange(now = new Date()): { from: string; to: string } {
-  const to = now.toISOString().slice(0, 10);
-  const from = new Date(now.getTime() - 29 * 24 * 3600 * 1000).toISOString().slice(0, 10);
-  return { from, to };
+  return rangeEndingOn(now.toISOString().slice(0, 10), 30);
 }
 
 /**

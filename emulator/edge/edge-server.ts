@@ -91,6 +91,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const view = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
       const op = operationOf(view);
       const identity = options.identities.resolve(op.accessKeyId);
+      const isHead = view.method.toUpperCase() === 'HEAD';
       let reply: { status: number; headers: Record<string, string | string[]>; body: Buffer };
       const local = identity || !op.accessKeyId ? await options.intercept?.(op, body) : undefined;
       if (!identity && op.accessKeyId) {
@@ -106,7 +107,6 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
           redirect: 'manual',
         });
         const headers: Record<string, string> = {};
-        const isHead = view.method.toUpperCase() === 'HEAD';
         upstream.headers.forEach((value, key) => {
           // A HEAD answer's content-length describes the object (HeadObject's ContentLength): keep it.
           if (isHead && key === 'content-length') headers[key] = value;
@@ -143,9 +143,8 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         op,
       );
       if (reply.status < 400) await options.afterCall?.(op, reply.status, body.length);
-      const isHead = view.method.toUpperCase() === 'HEAD';
       res.writeHead(reply.status, { ...reply.headers, ...(isHead && reply.headers['content-length'] ? {} : { 'content-length': String(reply.body.length) }) });
-      res.end(view.method.toUpperCase() === 'HEAD' ? undefined : reply.body);
+      res.end(isHead ? undefined : reply.body);
     } catch (error) {
       options.onError?.(error as Error);
       res.writeHead(502, { 'content-type': 'text/plain' });
