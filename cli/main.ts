@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { listCommand } from './list';
+import { deployCommand, destroyCommand } from './local-steps';
 import { logsCommand } from './logs';
 import { lookupCommand } from './lookup';
 import { queryCommand } from './query';
@@ -7,6 +8,7 @@ import { runCommand } from './run';
 import { simulateCommand } from './simulate';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
+import { verifyLogsCommand } from './verify-logs';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface Io {
@@ -34,7 +36,10 @@ export function buildProgram(io: Io): Command {
   program.addCommand(queryCommand(io));
   program.addCommand(logsCommand(io));
   program.addCommand(lookupCommand(io));
+  program.addCommand(verifyLogsCommand(io));
   program.addCommand(runCommand(io));
+  program.addCommand(deployCommand(io));
+  program.addCommand(destroyCommand(io));
   return program;
 }
 

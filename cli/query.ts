@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { Command, Option } from 'commander';
+import { pullLocalLogs, queryLocal } from '../offline/session-steps';
 import { runAthenaQuery } from '../query/athena-engine';
 import { PLACEHOLDER, findQuery, loadQueries, scenariosWithQueries } from '../query/catalog';
 import { FORMATS, Format, formatResult } from '../query/format';
@@ -28,6 +29,7 @@ interface QueryOptions {
   database?: string;
   timeout: number;
   endpoint?: string;
+  local?: boolean;
 }
 
 /** The SQL to run: a shipped query, or --sql/--file text whose {{from}}/{{to}} are filled and other placeholders taken as text. */
@@ -64,8 +66,24 @@ export function queryCommand(io: Io): Command {
     .option('--database <name>', "athena: Glue database (default: the stack's athena_database output)")
     .option('--timeout <seconds>', 'athena: stop the query after this long', positiveNumber('--timeout'), 300)
     .option('--endpoint <url>', 'athena: send requests to this endpoint (a local emulator)', endpointUrl)
+    .option('--local', "the scenario's local session (see `deploy --local`): deliver its CloudTrail records and query them; without a query name, answer the lab's questions")
     .action(async (scenario: string, name: string | undefined, options: QueryOptions, command: Command) => {
       rejectOtherEngineOptions(command, options.engine, { local: ['logs', 'strict', 'cache'], athena: ['workgroup', 'database', 'timeout', 'endpoint'] });
+      if (options.local) {
+        if (options.engine !== 'local') throw new Error('--local queries the local session with the local engine; drop --engine athena');
+        if (options.logs) throw new Error('--local reads the logs the local session delivers; drop --logs');
+        const log = (line: string) => io.err(line);
+        if (!name && options.sql === undefined && options.file === undefined) {
+          const { verdict } = await queryLocal({ scenario, env: io.env, log });
+          io.out(`answer: ${verdict.message}`);
+          if (!verdict.ok) process.exitCode = 1;
+          return;
+        }
+        const pulled = await pullLocalLogs({ scenario, env: io.env, log });
+        options.logs = pulled.logs;
+        options.from ??= pulled.range.from;
+        options.to ??= pulled.range.to;
+      }
       if (!scenariosWithQueries().includes(scenario)) {
         throw new Error(`unknown scenario "${scenario}"; scenarios with queries: ${scenariosWithQueries().join(', ')}`);
       }

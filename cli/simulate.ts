@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { simulateLocal } from '../offline/session-steps';
 import { findScenario } from '../scenarios/registry';
 import { createProgress } from '../simulator/progress';
 import {
@@ -26,6 +27,23 @@ interface SimulateOptions {
   bucket?: string;
   endpoint?: string;
   runId?: string;
+  local?: boolean;
+}
+
+/** `simulate <scenario> --local`: the scenario's offline traffic against its running local session, compressed in time by default. */
+async function simulateLocalSession(io: Io, scenario: string, options: SimulateOptions, command: Command): Promise<void> {
+  const given = (name: string) => command.getOptionValueSource(name) !== 'default' && command.getOptionValueSource(name) !== undefined;
+  const conflicting = ['bucket', 'endpoint', 'runId', 'duration'].filter(given);
+  if (conflicting.length > 0) {
+    throw new Error(`--local finds the bucket and endpoint from the local session; drop ${conflicting.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  }
+  const facts = await simulateLocal({
+    scenario,
+    env: io.env,
+    log: (line) => io.err(line),
+    simulation: { count: options.count ?? 30, intervalMs: given('interval') ? options.interval * 1000 : 100, sizeBytes: options.size },
+  });
+  io.out(`simulated ${scenario} locally: ${Object.entries(facts).map(([k, v]) => `${k} ${Array.isArray(v) ? v.length : v}`).join(', ')}`);
 }
 
 export function simulateCommand(io: Io): Command {
@@ -40,8 +58,10 @@ export function simulateCommand(io: Io): Command {
     .option('--bucket <name>', "ingest bucket (default: the deployed stack's ingest_bucket output)")
     .option('--endpoint <url>', 'send requests to this endpoint instead of AWS (the local emulator)', endpointUrl)
     .option('--run-id <id>', 'run id for the user agent (default: generated)')
-    .action(async (scenarioName: string, options: SimulateOptions) => {
+    .option('--local', 'against the scenario\'s local session (see `deploy --local`): 30 calls, 0.1 s apart, unless --count/--interval say otherwise')
+    .action(async (scenarioName: string, options: SimulateOptions, command: Command) => {
       const scenario = findScenario(scenarioName);
+      if (options.local) return simulateLocalSession(io, scenario.name, options, command);
       if (!SIMULATED.includes(scenario.name)) {
         throw new Error(`simulate does not drive ${scenario.name} yet; scenarios with a simulator: ${SIMULATED.join(', ')}`);
       }

@@ -30,10 +30,11 @@ describe('run kms-mystery --local', () => {
     if (skip) return;
     const before = localTempDirs();
     const result = await runLocal({ ...options, kmsSchemes });
-    expect(result.expectedCaller).toBe(culprit);
-    expect(result.topCaller).toBe(culprit);
+    expect(result.verdict.expected).toBe(culprit);
+    expect(result.verdict.found).toBe(culprit);
+    expect(result.verdict.ok).toBe(true);
     expect(result.deliveredFiles).toBeGreaterThan(0);
-    const apps = result.perInvocation.rows.map((r) => r.caller);
+    const apps = result.answers.get('kms-calls-per-invocation')!.rows.map((r) => r.caller);
     expect(apps).toHaveLength(3);
     expect(localTempDirs()).toEqual(before);
   }, RUN_TIMEOUT_MS);
