@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
+import { METADATA_SUFFIX } from '../emulator/verify-logs';
 import { LocalEngine, defaultCacheFile } from '../query/local-engine';
 import { validateParam } from '../query/params';
 import type { Io } from './main';
@@ -40,7 +41,19 @@ export interface PullOptions {
   readonly from: string;
   readonly to: string;
   readonly out: string;
+  /**
+   * Also download the digest files (`CloudTrail-Digest/`, up to the day after
+   * `to`, where the last files' digests land), each with its S3 metadata in a
+   * `<digest>.metadata.json` beside it, for `verify-logs --logs`.
+   * @default false
+   */
+  readonly withDigests?: boolean;
   readonly onProgress?: (line: string) => void;
+}
+
+/** The day after a YYYY/MM/DD day. */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day.replace(/\//g, '-')}T00:00:00Z`) + 24 * 3600 * 1000).toISOString().slice(0, 10).replace(/-/g, '/');
 }
 
 /**
@@ -58,8 +71,12 @@ export async function pullLogs(s3: S3Client, options: PullOptions): Promise<{ do
   let skipped = 0;
   let bytes = 0;
   for (const account of accounts) {
-    for (const region of await listPrefixes(s3, options.bucket, `${account}CloudTrail/`)) {
-      for (const day of days) {
+    const folders = [
+      ...(await listPrefixes(s3, options.bucket, `${account}CloudTrail/`)).map((region) => ({ region, days, digests: false })),
+      ...(options.withDigests ? await listPrefixes(s3, options.bucket, `${account}CloudTrail-Digest/`) : []).map((region) => ({ region, days: [...days, nextDay(days[days.length - 1])], digests: true })),
+    ];
+    for (const { region, days: regionDays, digests } of folders) {
+      for (const day of regionDays) {
         let token: string | undefined;
         do {
           const page = await s3.send(new ListObjectsV2Command({ Bucket: options.bucket, Prefix: `${region}${day}/`, ContinuationToken: token }));
@@ -69,7 +86,8 @@ export async function pullLogs(s3: S3Client, options: PullOptions): Promise<{ do
             if (!target.startsWith(path.resolve(options.out) + path.sep)) {
               throw new Error(`object key "${key}" would be written outside --out ${options.out}; refusing it`);
             }
-            if (fs.existsSync(target) && fs.statSync(target).size === object.Size) {
+            const sidecar = `${target}${METADATA_SUFFIX}`;
+            if (fs.existsSync(target) && fs.statSync(target).size === object.Size && (!digests || fs.existsSync(sidecar))) {
               skipped++;
               continue;
             }
@@ -80,6 +98,11 @@ export async function pullLogs(s3: S3Client, options: PullOptions): Promise<{ do
             const partial = `${target}.part`;
             fs.writeFileSync(partial, data ?? new Uint8Array());
             fs.renameSync(partial, target);
+            if (digests) {
+              // Local files have no S3 metadata: keep the digest's signature beside it.
+              fs.writeFileSync(`${sidecar}.part`, JSON.stringify(body.Metadata ?? {}));
+              fs.renameSync(`${sidecar}.part`, sidecar);
+            }
             downloaded++;
             bytes += data?.length ?? 0;
             options.onProgress?.(`${downloaded} downloaded (${(bytes / 1024 / 1024).toFixed(1)} MiB): ${key}`);
@@ -104,7 +127,8 @@ export function logsCommand(io: Io): Command {
     .option('--bucket <name>', "trail bucket (default: the stack's trail_bucket output)")
     .option('--prefix <prefix>', "the trail's S3 key prefix, if it has one")
     .option('--endpoint <url>', 'send requests to this endpoint (a local emulator)', endpointUrl)
-    .action(async (scenario: string, options: { from: string; to: string; out: string; bucket?: string; prefix?: string; endpoint?: string }) => {
+    .option('--with-digests', 'also download the digest files (CloudTrail-Digest/), for `cloudtrail-lab verify-logs --logs`')
+    .action(async (scenario: string, options: { from: string; to: string; out: string; bucket?: string; prefix?: string; endpoint?: string; withDigests?: boolean }) => {
       daysBetween(options.from, options.to);
       const bucket = options.bucket ?? (await readStackOutput(scenario, 'trail_bucket', io.env, '--bucket'));
       const s3 = new S3Client(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {});

@@ -103,6 +103,19 @@ describe('local CloudTrail: trails as configured, delivered to their buckets', (
     expect(puts).toEqual(['watched']);
   });
 
+  it('writes no digest files without a digest key, even for a trail with log file validation', async () => {
+    if (!moto) return;
+    await client(S3Client, 'us-east-1', { forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'no-key-logs' }));
+    await client(CloudTrailClient).send(new CreateTrailCommand({ Name: 'no-key', S3BucketName: 'no-key-logs', EnableLogFileValidation: true }));
+    await client(CloudTrailClient).send(new StartLoggingCommand({ Name: 'no-key' }));
+    await client(KMSClient).send(new CreateKeyCommand({ Description: 'validated but unsigned' }));
+    await cloudtrail.delivery.flush();
+    const keys = ((await direct.send(new ListObjectsV2Command({ Bucket: 'no-key-logs' }))).Contents ?? []).map((o) => o.Key!);
+    expect(keys.filter((k) => k.includes('/CloudTrail/'))).not.toEqual([]);
+    expect(keys.filter((k) => k.includes('/CloudTrail-Digest/'))).toEqual([]);
+    expect(cloudtrail.digests).toBeUndefined();
+  });
+
   it('loses nothing: every call made while logging is delivered exactly once, the last ones included', async () => {
     if (!moto) return;
     await trail('count', 'count-logs');
