@@ -18,6 +18,11 @@ export class IdentityRegistry {
     this.byKey.set(accessKeyId, identity);
   }
 
+  /** A deleted key: calls signed with it are refused from now on, as IAM would. */
+  forget(accessKeyId: string): void {
+    this.byKey.delete(accessKeyId);
+  }
+
   resolve(accessKeyId: string | undefined): Identity | undefined {
     return accessKeyId ? this.byKey.get(accessKeyId) : undefined;
   }

@@ -1,8 +1,10 @@
+import { auditTrailPlan } from './audit-trail';
 import { kmsMysteryPlan } from './kms-mystery';
 import { OfflinePlan } from './plan';
+import { sseKmsBucketPlan } from './sse-kms-bucket';
 
 /** The scenarios that run offline end to end, with their plans. */
-export const OFFLINE_PLANS: readonly OfflinePlan[] = [kmsMysteryPlan];
+export const OFFLINE_PLANS: readonly OfflinePlan[] = [kmsMysteryPlan, auditTrailPlan, sseKmsBucketPlan];
 
 /** The offline plan of a scenario, or an error listing the scenarios that have one. */
 export function findPlan(scenario: string): OfflinePlan {
