@@ -72,9 +72,24 @@ describe('cloudtrail-lab run', () => {
     expect(err[0]).toMatch(/run needs --local: in AWS, deploy with `npx cdktf deploy`/);
   });
 
-  it('refuses a scenario it cannot drive offline yet, saying which it can', async () => {
+  it('rejects an unknown scenario before starting anything, listing the valid ones', async () => {
     const { io, err } = capture();
-    expect(await main(['node', 'cloudtrail-lab', 'run', 'audit-trail', '--local'], io)).toBe(1);
-    expect(err[0]).toMatch(/run --local drives kms-mystery so far; audit-trail can be deployed and queried but has no offline simulation yet/);
+    expect(await main(['node', 'cloudtrail-lab', 'run', 'audit-trial', '--local'], io)).toBe(1);
+    expect(err).toEqual([expect.stringMatching(/^cloudtrail-lab: unknown scenario "audit-trial"; valid scenarios: kms-mystery, audit-trail, sse-kms-bucket/)]);
+  });
+});
+
+describe('cloudtrail-lab CLI: bad option values of subcommands', () => {
+  it('reports a bad option value with an error instead of exiting the process', async () => {
+    const { io, err } = captureIo();
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    try {
+      const code = await main(['node', 'cloudtrail-lab', 'logs', 'pull', 'kms-mystery', '--endpoint', 'not-a-url'], io);
+      expect(code).toBe(1);
+      expect(exit).not.toHaveBeenCalled();
+      expect(err.join('\n')).toMatch(/--endpoint/);
+    } finally {
+      exit.mockRestore();
+    }
   });
 });

@@ -40,6 +40,14 @@ export function buildProgram(io: Io): Command {
   program.addCommand(runCommand(io));
   program.addCommand(deployCommand(io));
   program.addCommand(destroyCommand(io));
+  // addCommand does not pass these on: without them a bad option value of a subcommand would exit the process.
+  const settle = (command: Command): void => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+      settle(sub);
+    }
+  };
+  settle(program);
   return program;
 }
 

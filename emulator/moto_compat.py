@@ -1,7 +1,8 @@
 """moto_server with cloudtrail-labs' compatibility shims.
 
 Each shim works around one known gap of moto 5.2.1 that stops Terraform's AWS
-provider 5.100 from applying our stacks. A shim changes how the emulator
+provider 5.100 from applying our stacks, or the offline runtime (local Lambda,
+local event bus) from running them. A shim changes how the emulator
 answers, never what our infrastructure declares. Remove a shim when moto
 fixes its gap.
 
@@ -14,7 +15,9 @@ import json
 from moto.cloudtrail.models import CloudTrailBackend
 from moto.athena.responses import AthenaResponse
 from moto.cloudtrail.responses import CloudTrailResponse
+from moto.events import models as events_models
 from moto.s3 import models as s3_models
+from moto.sns import models as sns_models
 
 
 # Gap 1: StartLogging, StopLogging and DeleteTrail look trails up by name only.
@@ -156,6 +159,53 @@ def _get_permission(self, action, resource):
 
 
 s3_models.FakeBucket.get_permission = _get_permission
+
+
+# Gap 7: PutEvents answers HTTP 500 (NotImplementedError) as soon as a rule
+# that matches has an SNS topic or a Lambda function target: moto delivers
+# only to Logs, SQS, archives, other buses and API destinations. AWS delivers
+# to both. The local event bus (emulator/events) reads the rules after the
+# call and delivers SNS and Lambda targets itself, so moto leaves those out
+# and keeps delivering the ones it supports: each target gets the event once.
+_DELIVERED_BY_LOCAL_BUS = ("sns", "lambda")
+_original_send_to_targets = events_models.Rule.send_to_targets
+
+
+class _TargetsMotoDelivers:
+    """The rule, seen with only the targets that moto delivers."""
+
+    def __init__(self, rule):
+        self._rule = rule
+        self.targets = [t for t in rule.targets if t["Arn"].split(":")[2] not in _DELIVERED_BY_LOCAL_BUS]
+
+    def __getattr__(self, name):
+        return getattr(self._rule, name)
+
+
+def _send_to_targets(self, original_event, transform_input=True):
+    return _original_send_to_targets(_TargetsMotoDelivers(self), original_event, transform_input)
+
+
+events_models.Rule.send_to_targets = _send_to_targets
+
+
+# Gap 8: Publish to a topic with a `lambda` subscription makes moto run the
+# function in Docker within the Publish call. Without a Docker daemon it logs
+# "error running docker" for every message and delivers nothing; with one it
+# would try to pull an image and invoke the function a second time, with a
+# stand-in event ("arn:aws:sns:EXAMPLE", a fixed MessageId). The local runtime
+# delivers SNS messages to Lambda subscribers (emulator/events/sns-fanout.ts),
+# so moto skips that protocol; the others (SQS, HTTP) are moto's as before.
+_original_subscription_publish = sns_models.Subscription.publish
+
+
+def _subscription_publish(self, *args, **kwargs):
+    if self.protocol == "lambda":
+        return None
+    return _original_subscription_publish(self, *args, **kwargs)
+
+
+sns_models.Subscription.publish = _subscription_publish
 
 
 if __name__ == "__main__":

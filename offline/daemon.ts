@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { inProcessTarget, LocalTarget } from './local-target';
 import { LOCAL_ACCOUNT, LocalSession, startLocalSession } from './session';
-import { SessionInfo, sessionPaths, writeJson } from './session-dir';
+import { SessionInfo, digestKeyDir, sessionPaths, writeJson } from './session-dir';
 
 /** The actions of the control API, each a POST with a JSON body and answer. */
 export type ControlAction = 'bundles' | 'refresh-trails' | 'idle' | 'flush' | 'stop';
@@ -88,7 +88,7 @@ export async function runDaemon(root: string, scenario: string, region: string):
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
 
-  session = await startLocalSession({ region, bundles, deliveryIntervalSeconds: 5, onLog: log });
+  session = await startLocalSession({ region, bundles, deliveryIntervalSeconds: 5, onLog: log, digestKeyDir: digestKeyDir(root) });
   const token = randomBytes(16).toString('hex');
   control = await serveControl(inProcessTarget(session, bundles), token, stop);
   const info: SessionInfo = {

@@ -50,7 +50,7 @@ export function inProcessTarget(session: LocalSession, bundles: Map<string, stri
     },
     refreshTrails: () => session.cloudtrail.refresh(),
     async idle() {
-      await session.lambda.idle();
+      await session.idle();
       return [...session.lambda.failures];
     },
     async flush() {

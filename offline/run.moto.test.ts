@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { motoAvailable } from '../emulator/moto-server';
 import { terraformMissing } from '../tests/terraform-tier';
-import { runLocal } from './run';
+import { RunLocalResult, runLocal } from './run';
 
 // End to end: kms-mystery deployed on the emulator, traffic simulated, CloudTrail
 // delivered, the question answered from the logs. Run twice with different
@@ -23,19 +23,45 @@ describe('run kms-mystery --local', () => {
   const log: string[] = [];
   const options = { scenario: 'kms-mystery', count: 24, intervalMs: 20, env: { ...process.env, CTLAB_PREFIX: 'ctlab' }, log: (l: string) => void log.push(l) };
 
-  it.each([
-    ['the default configuration', undefined, 'ctlab-kms-mystery-lambda-app-2'],
-    ['lambda-app-3 made the culprit', 'lambda-app-3=chunked-encrypt,lambda-app-2=envelope', 'ctlab-kms-mystery-lambda-app-3'],
-  ])('finds the culprit of %s from the delivered logs', async (_label, kmsSchemes, culprit) => {
+  it('answers every scenario\'s question from the delivered logs, kms-mystery under two culprit configurations', async () => {
     if (skip) return;
     const before = localTempDirs();
-    const result = await runLocal({ ...options, kmsSchemes });
-    expect(result.verdict.expected).toBe(culprit);
-    expect(result.verdict.found).toBe(culprit);
-    expect(result.verdict.ok).toBe(true);
-    expect(result.deliveredFiles).toBeGreaterThan(0);
-    const apps = result.answers.get('kms-calls-per-invocation')!.rows.map((r) => r.caller);
-    expect(apps).toHaveLength(3);
+    // Four independent sessions at once: each has its own moto, edge and Terraform state.
+    const runs = {
+      'kms-mystery (default: lambda-app-2)': runLocal({ ...options }),
+      'kms-mystery (lambda-app-3 made the culprit)': runLocal({ ...options, kmsSchemes: 'lambda-app-3=chunked-encrypt,lambda-app-2=envelope' }),
+      'audit-trail': runLocal({ ...options, scenario: 'audit-trail', count: 3 }),
+      'sse-kms-bucket': runLocal({ ...options, scenario: 'sse-kms-bucket', count: 5 }),
+    };
+    const settled = await Promise.allSettled(Object.values(runs));
+    const results = Object.fromEntries(Object.keys(runs).map((name, i) => [name, settled[i]]));
+    for (const [name, result] of Object.entries(results)) {
+      if (result.status === 'rejected') throw new Error(`${name} failed: ${(result.reason as Error).message}\n${log.slice(-30).join('\n')}`);
+    }
+    const value = (name: string) => (results[name] as PromiseFulfilledResult<RunLocalResult>).value;
+
+    // kms-mystery: the culprit changes with the configuration, and the logs follow it.
+    for (const [name, culprit] of [
+      ['kms-mystery (default: lambda-app-2)', 'ctlab-kms-mystery-lambda-app-2'],
+      ['kms-mystery (lambda-app-3 made the culprit)', 'ctlab-kms-mystery-lambda-app-3'],
+    ]) {
+      const result = value(name);
+      expect(result.verdict.expected).toBe(culprit);
+      expect(result.verdict.found).toBe(culprit);
+      expect(result.verdict.ok).toBe(true);
+      expect(result.deliveredFiles).toBeGreaterThan(0);
+      expect(result.answers.get('kms-calls-per-invocation')!.rows.map((r) => r.caller)).toHaveLength(3);
+    }
+
+    // audit-trail: the auditor's reads of KMS-encrypted log files show as Decrypts with the trail key, in CloudTrail's context.
+    const audit = value('audit-trail');
+    expect(audit.verdict).toMatchObject({ ok: true, found: expect.stringMatching(/^\d+ Decrypt\(s\) by ctlab-audit-trail-auditor for arn:aws:cloudtrail:us-east-1:123456789012:trail\/ctlab-audit-trail-trail$/) });
+
+    // sse-kms-bucket: one GenerateDataKey for the upload and one Decrypt for the download of the seed's object.
+    const sse = value('sse-kms-bucket');
+    expect(sse.verdict).toMatchObject({ ok: true, found: 'GenerateDataKey by lab-operator via s3.amazonaws.com, Decrypt by lab-operator via s3.amazonaws.com' });
+    expect(sse.answers.get('kms-calls-for-object')!.rows).toHaveLength(2);
+
     expect(localTempDirs()).toEqual(before);
   }, RUN_TIMEOUT_MS);
 

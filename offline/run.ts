@@ -7,6 +7,7 @@ import { LocalTarget, inProcessTarget } from './local-target';
 import { findPlan } from './plans';
 import { PlanContext, SimulationOptions, Verdict } from './plans/plan';
 import { LocalSession, startLocalSession } from './session';
+import { digestKeyDir, localRoot } from './session-dir';
 import { LocalStack, answerQuestions, applyStack, deliverLogs, destroyStack, localStack, settingsEnvFrom, stackOutputs } from './steps';
 
 export interface RunLocalOptions {
@@ -70,7 +71,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunLocalResult
   let local: LocalStack | undefined;
   let applied = false;
   try {
-    session = await step('start emulator', () => startLocalSession({ region: 'us-east-1', bundles, deliveryIntervalSeconds: 5, onLog: options.log }));
+    session = await step('start emulator', () => startLocalSession({ region: 'us-east-1', bundles, deliveryIntervalSeconds: 5, onLog: options.log, digestKeyDir: digestKeyDir(localRoot(options.env)) }));
     const target: LocalTarget = inProcessTarget(session, bundles);
     const settingsEnv = { ...settingsEnvFrom(options.env), ...(options.kmsSchemes ? { CTLAB_KMS_SCHEMES: options.kmsSchemes } : {}) };
     const deployed = local = localStack(target, options.scenario, settingsEnv, work, options.env, true);

@@ -39,6 +39,11 @@ export function localRoot(env: NodeJS.ProcessEnv): string {
   return path.resolve(env.CTLAB_LOCAL_DIR || path.join('.cloudtrail-lab', 'local'));
 }
 
+/** The key pair that signs local digest files: one for all sessions, so logs can be verified after a session ended. */
+export function digestKeyDir(root: string): string {
+  return path.join(root, 'digest-key');
+}
+
 export function sessionPaths(root: string, scenario: string): SessionPaths {
   const dir = path.join(root, scenario);
   return {

@@ -5,7 +5,7 @@ import { LocalTarget } from './local-target';
 import { findPlan } from './plans';
 import { PlanContext, SimulationFacts, SimulationOptions } from './plans/plan';
 import { Answers, Delivered, LocalStack, applyStack, answerQuestions, deliverLogs, destroyStack, localStack, settingsEnvFrom, stackOutputs } from './steps';
-import { DeploymentRecord, SessionInfo, SessionPaths, isAlive, localRoot, readJson, runningSession, sessionPaths, writeJson } from './session-dir';
+import { DeploymentRecord, SessionInfo, SessionPaths, digestKeyDir, isAlive, localRoot, readJson, runningSession, sessionPaths, writeJson } from './session-dir';
 
 /**
  * The offline steps as separate commands sharing one background session per
@@ -83,6 +83,10 @@ export async function deployLocal(options: StepOptions): Promise<SessionInfo> {
   }
   options.log(`deployed. The session runs in the background (process ${info.pid}); reach it with:`);
   for (const hint of explorationHints(target)) options.log(`  ${hint}`);
+  const trailBucket = (await stackOutputs(local)).trail_bucket;
+  if (typeof trailBucket === 'string') {
+    options.log(`  cloudtrail-lab verify-logs --bucket ${trailBucket} --endpoint ${target.motoEndpoint} --key-dir ${digestKeyDir(root)}   # after some deliveries`);
+  }
   return info;
 }
 

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Edge, startEdge } from '../emulator/edge/edge-server';
+import { loadOrCreateDigestKeyPair } from '../emulator/edge/digest';
+import { IamKeys } from '../emulator/edge/iam-keys';
 import { IdentityRegistry } from '../emulator/edge/identities';
+import { S3KmsCalls } from '../emulator/edge/s3-kms-calls';
+import { LocalEventBus } from '../emulator/events/event-bus';
 import { LocalLambda } from '../emulator/lambda/runtime';
 import { LocalCloudTrail } from '../emulator/local-cloudtrail';
 import { MotoServer, startMoto } from '../emulator/moto-server';
@@ -13,10 +17,14 @@ export interface LocalSession {
   readonly edge: Edge;
   readonly cloudtrail: LocalCloudTrail;
   readonly lambda: LocalLambda;
+  /** The local EventBridge default bus and SNS delivery to Lambda: see its failedDeliveries. */
+  readonly events: LocalEventBus;
   readonly identities: IdentityRegistry;
   /** The lab operator's keys: every call made with them is recorded as the IAM user `lab-operator`. */
   readonly operator: { accessKeyId: string; secretAccessKey: string };
   readonly region: string;
+  /** Resolves when no Lambda invocation, event-bus or SNS delivery is queued or running. */
+  idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,20 +35,42 @@ export interface SessionOptions {
   /** Seconds between log deliveries while running. @default 5 */
   readonly deliveryIntervalSeconds?: number;
   readonly onLog?: (line: string) => void;
+  /**
+   * Folder of the RSA key pair that signs digest files of trails with log
+   * file validation (made on first use); keep it to verify logs later.
+   * @default - no digest files
+   */
+  readonly digestKeyDir?: string;
 }
 
 /**
  * Everything an offline run needs, started together and stopped together:
  * moto (with our shims), the edge in front of it recording CloudTrail, trail
- * delivery, and the local Lambda runtime. `stop` delivers what is left first.
+ * delivery, the local Lambda runtime, and the local event bus (EventBridge
+ * rules, EC2 state-change events, SNS to Lambda). `stop` delivers what is
+ * left first.
  */
 export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
   const moto = await startMoto();
   const identities = new IdentityRegistry();
   const operator = { accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(20).toString('hex') };
   identities.register(operator.accessKeyId, { type: 'IAMUser', userName: 'lab-operator', accountId: LOCAL_ACCOUNT, principalId: `AIDA${randomBytes(8).toString('hex').toUpperCase()}` });
-  const cloudtrail = new LocalCloudTrail({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, region: options.region });
+  const cloudtrail = new LocalCloudTrail({
+    motoEndpoint: moto.endpoint,
+    accountId: LOCAL_ACCOUNT,
+    region: options.region,
+    digestKey: options.digestKeyDir ? loadOrCreateDigestKeyPair(options.digestKeyDir) : undefined,
+  });
+  const iamKeys = new IamKeys({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, identities });
+  const s3KmsCalls = new S3KmsCalls({
+    motoEndpoint: moto.endpoint,
+    region: options.region,
+    accountId: LOCAL_ACCOUNT,
+    identities,
+    trailArnForObject: (bucket, key) => cloudtrail.configuredTrails.find((t) => t.bucket === bucket && key.startsWith(`${t.prefix ? `${t.prefix}/` : ''}AWSLogs/`))?.arn,
+  });
   let lambda: LocalLambda | undefined;
+  let events: LocalEventBus | undefined;
   let edge: Edge;
   try {
     edge = await startEdge({
@@ -50,6 +80,7 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
       onRecord: (record, op) => cloudtrail.record(record, op),
       onError: (error) => options.onLog?.(`edge: ${error.stack ?? error.message}`),
       intercept: async (op, body) => {
+        if (op.service === 'events') return events?.intercept(op);
         if (op.service !== 'lambda' || op.name !== 'Invoke' || !lambda) return undefined;
         const name = String(op.params.functionName).split(':').pop() as string;
         const event = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -64,7 +95,10 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
           body: Buffer.from(JSON.stringify(result.payload)),
         };
       },
-      afterCall: async (op, _status, bytes) => {
+      afterCall: async (op, _status, bytes, response) => {
+        events?.afterCall(op, response);
+        await iamKeys.after(op);
+        for (const record of await s3KmsCalls.recordsFor(op)) await cloudtrail.record(record, { ...op, service: 'kms', name: String(record.eventName) });
         if (!lambda || op.service !== 's3') return;
         if (op.name === 'PutBucketNotificationConfiguration') lambda.notificationsChanged(String(op.params.bucketName));
         if (op.name === 'PutObject' || op.name === 'CopyObject' || op.name === 'CompleteMultipartUpload') {
@@ -78,15 +112,20 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
     throw error;
   }
   lambda = new LocalLambda({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog }, options.bundles);
+  const runtime = lambda;
+  // Its deliveries count as the runtime's work in flight: lambda.idle() waits for them too.
+  events = new LocalEventBus({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, invoker: runtime, onLog: options.onLog });
   cloudtrail.start((options.deliveryIntervalSeconds ?? 5) * 1000);
   const session: LocalSession = {
     moto,
     edge,
     cloudtrail,
     lambda,
+    events,
     identities,
     operator,
     region: options.region,
+    idle: (timeoutMs) => runtime.idle(timeoutMs),
     async stop() {
       await lambda?.stop();
       await cloudtrail.stop().catch(() => undefined);

@@ -20,8 +20,12 @@ export interface EdgeOptions {
    * cannot run). Return undefined to forward. @default - forward everything
    */
   readonly intercept?: (op: Operation, body: Buffer) => Promise<LocalReply | undefined>;
-  /** Runs after a call succeeded, before the caller gets the answer (S3 event notifications). @default - nothing */
-  readonly afterCall?: (op: Operation, status: number, requestBytes: number) => Promise<void>;
+  /**
+   * Runs after a call succeeded, before the caller gets the answer (S3 event
+   * notifications, EventBridge and SNS deliveries), with the answer's body
+   * (EC2's instance states, the ids that SNS and EventBridge gave). @default - nothing
+   */
+  readonly afterCall?: (op: Operation, status: number, requestBytes: number, responseBody: Buffer) => Promise<void>;
   /** Told about a call the edge could not complete (it answers 502). @default - ignored */
   readonly onError?: (error: Error) => void;
   /** Largest request body forwarded. @default 64 MiB */
@@ -142,7 +146,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
         }),
         op,
       );
-      if (reply.status < 400) await options.afterCall?.(op, reply.status, body.length);
+      if (reply.status < 400) await options.afterCall?.(op, reply.status, body.length, reply.body);
       res.writeHead(reply.status, { ...reply.headers, ...(isHead && reply.headers['content-length'] ? {} : { 'content-length': String(reply.body.length) }) });
       res.end(isHead ? undefined : reply.body);
     } catch (error) {

@@ -229,7 +229,14 @@ export class LocalLambda {
     this.notifications.delete(bucket);
   }
 
-  /** Resolves when no invocation is queued or running, including those they start. */
+  /** Counts work started elsewhere (event-bus and SNS deliveries) as in flight, so idle() waits for it too. */
+  track(work: Promise<unknown>): void {
+    const settled = work.catch(() => undefined);
+    this.pending.add(settled);
+    void settled.finally(() => this.pending.delete(settled));
+  }
+
+  /** Resolves when no invocation is queued or running, including those they start, nor any tracked work. */
   async idle(timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.pending.size > 0) {
