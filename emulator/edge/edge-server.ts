@@ -61,6 +61,40 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Sends a call on to moto byte for byte and returns its answer byte for byte:
+ * no decompression (a gzip object keeps its Content-Encoding and checksum), no
+ * redirects followed. Only hop-by-hop headers are left out.
+ */
+function forward(target: string, view: { method: string; url: string; body: Buffer }, headers: http.IncomingHttpHeaders): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+  const base = new URL(target);
+  const outgoing: http.OutgoingHttpHeaders = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined && !['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host'].includes(key)) outgoing[key] = value;
+  }
+  const hasBody = !['GET', 'HEAD'].includes(view.method.toUpperCase());
+  if (hasBody) outgoing['content-length'] = String(view.body.length);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ hostname: base.hostname, port: base.port, method: view.method, path: view.url, headers: { ...outgoing, host: base.host } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const kept: Record<string, string | string[]> = {};
+        for (const [key, value] of Object.entries(response.headers)) {
+          // A HEAD answer's content-length describes the object (HeadObject's ContentLength): keep it.
+          if (value === undefined || ['connection', 'keep-alive', 'transfer-encoding'].includes(key)) continue;
+          if (key === 'content-length' && view.method.toUpperCase() !== 'HEAD') continue;
+          kept[key] = value;
+        }
+        resolve({ status: response.statusCode ?? 502, headers: kept, body: Buffer.concat(chunks) });
+      });
+    });
+    request.on('error', reject);
+    request.end(hasBody ? view.body : undefined);
+  });
+}
+
 /** Error code and message from an AWS error body: JSON (`__type`, `message`) or XML (`<Code>`, `<Message>`). */
 export function parseError(body: string): { code?: string; message?: string } {
   try {
@@ -104,19 +138,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       } else if (local) {
         reply = local;
       } else {
-        const upstream = await fetch(new URL(view.url, options.target), {
-          method: view.method,
-          headers: Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => v !== undefined && k !== 'content-length' && k !== 'connection') as [string, string][]),
-          body: ['GET', 'HEAD'].includes(view.method.toUpperCase()) ? undefined : body,
-          redirect: 'manual',
-        });
-        const headers: Record<string, string> = {};
-        upstream.headers.forEach((value, key) => {
-          // A HEAD answer's content-length describes the object (HeadObject's ContentLength): keep it.
-          if (isHead && key === 'content-length') headers[key] = value;
-          else if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(key)) headers[key] = value;
-        });
-        reply = { status: upstream.status, headers, body: Buffer.from(await upstream.arrayBuffer()) };
+        reply = await forward(options.target, view, req.headers);
       }
       const text = reply.body.toString('utf8');
       const contentType = String(reply.headers['content-type'] ?? '');
