@@ -14,6 +14,7 @@ describe('cloudtrail-lab CLI', () => {
       expect.stringMatching(/^kms-mystery +An uploader, a dispatcher Lambda/),
       expect.stringMatching(/^audit-trail +All-region trail/),
       expect.stringMatching(/^sse-kms-bucket +A bucket encrypted/),
+      expect.stringMatching(/^suspicious-api +A cat API on EC2/),
     ]);
   });
 
@@ -36,7 +37,7 @@ describe('cloudtrail-lab CLI', () => {
     const { io, err } = capture();
     expect(await main(['node', 'cloudtrail-lab', 'synth', 'kms-mistery', '--out', os.tmpdir()], io)).toBe(1);
     expect(err).toEqual([
-      'cloudtrail-lab: unknown scenario "kms-mistery"; valid scenarios: kms-mystery, audit-trail, sse-kms-bucket (or state-backend for the state bucket)',
+      'cloudtrail-lab: unknown scenario "kms-mistery"; valid scenarios: kms-mystery, audit-trail, sse-kms-bucket, suspicious-api (or state-backend for the state bucket)',
     ]);
   });
 

@@ -1,3 +1,5 @@
+import { WHOLE_INTERNET, parseCidr, parseCidrList } from '../modules/network/cidr';
+
 /**
  * Deployment settings: what makes one deployment of the labs distinct from
  * another in the same account, and where its state lives. Read from the
@@ -25,6 +27,18 @@ export interface DeploymentSettings {
    * `lambda-app-1=chunked-encrypt,lambda-app-2=envelope`. Absent: the lab's defaults.
    */
   readonly kmsSchemes?: string;
+  /**
+   * suspicious-api: CIDR blocks allowed to reach the cat API over HTTP, e.g.
+   * `['203.0.113.7/32']`. Absent: against AWS the stack still synthesizes, but
+   * its plan fails and says to set CTLAB_ALLOWED_CIDRS; against a local
+   * endpoint, loopback only (127.0.0.1/32).
+   */
+  readonly allowedCidrs?: readonly string[];
+  /**
+   * suspicious-api: name of the SSM SecureString parameter holding the alert
+   * webhook URL. Absent: `/<prefix>/suspicious-api/webhook-url`.
+   */
+  readonly webhookParameter?: string;
 }
 
 export interface StateBackendSettings {
@@ -45,13 +59,16 @@ export const SETTINGS_ENVIRONMENT = {
   CTLAB_STATE_DIR: 'folder for local state files (default: the project root)',
   CTLAB_ENDPOINT: 'send all AWS calls to this endpoint, e.g. the local emulator',
   CTLAB_KMS_SCHEMES: 'kms-mystery: app=scheme pairs choosing the culprit (default lambda-app-2 chunks)',
+  CTLAB_ALLOWED_CIDRS: 'suspicious-api: CIDR blocks that may reach the cat API, e.g. 203.0.113.7/32 (required to deploy to AWS)',
+  CTLAB_WEBHOOK_PARAMETER: 'suspicious-api: SSM SecureString parameter holding the alert webhook URL (default /<prefix>/suspicious-api/webhook-url)',
 } as const;
 
 type Lookup = (key: string) => unknown;
 
 /**
  * Reads settings from environment variables first, then from cdktf context
- * (`prefix`, `region`, `stateBucket`, `stateRegion`, `stateDir`, `endpoint`).
+ * (`prefix`, `region`, `stateBucket`, `stateRegion`, `stateDir`, `endpoint`,
+ * `kmsSchemes`, `allowedCidrs`, `webhookParameter`).
  */
 export function readSettings(env: NodeJS.ProcessEnv, context: Lookup = () => undefined): DeploymentSettings {
   const pick = (envName: string, contextKey: string): string | undefined => {
@@ -64,6 +81,7 @@ export function readSettings(env: NodeJS.ProcessEnv, context: Lookup = () => und
   const region = pick('CTLAB_REGION', 'region') ?? env.AWS_REGION ?? DEFAULT_REGION;
   const stateBucket = pick('CTLAB_STATE_BUCKET', 'stateBucket');
   const stateRegion = pick('CTLAB_STATE_REGION', 'stateRegion') ?? region;
+  const allowedCidrs = pick('CTLAB_ALLOWED_CIDRS', 'allowedCidrs');
   const settings: DeploymentSettings = {
     prefix,
     region,
@@ -71,6 +89,8 @@ export function readSettings(env: NodeJS.ProcessEnv, context: Lookup = () => und
     localStateDir: pick('CTLAB_STATE_DIR', 'stateDir'),
     endpoint: pick('CTLAB_ENDPOINT', 'endpoint'),
     kmsSchemes: pick('CTLAB_KMS_SCHEMES', 'kmsSchemes'),
+    allowedCidrs: allowedCidrs === undefined ? undefined : parseCidrList(allowedCidrs, 'CTLAB_ALLOWED_CIDRS entry'),
+    webhookParameter: pick('CTLAB_WEBHOOK_PARAMETER', 'webhookParameter'),
   };
   validateSettings(settings);
   return settings;
@@ -85,6 +105,26 @@ export function validateSettings(settings: DeploymentSettings): void {
   }
   if (settings.endpoint !== undefined && !isEndpointUrl(settings.endpoint)) {
     throw new Error(`endpoint must be an http(s) URL with host and optional port, e.g. http://127.0.0.1:4566, got "${settings.endpoint}"`);
+  }
+  if (settings.allowedCidrs !== undefined) validateAllowedCidrs(settings.allowedCidrs);
+  if (settings.webhookParameter !== undefined && !/^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(settings.webhookParameter)) {
+    throw new Error(`CTLAB_WEBHOOK_PARAMETER "${settings.webhookParameter}" is not an SSM parameter name such as /team-7/webhook-url`);
+  }
+}
+
+/** The cat API's allowed ranges: at least one, each a CIDR block, none the whole internet. */
+function validateAllowedCidrs(cidrs: readonly string[]): void {
+  if (cidrs.length === 0) {
+    throw new Error('CTLAB_ALLOWED_CIDRS is set but lists no CIDR block: give the addresses that may reach the cat API, e.g. your IP as 203.0.113.7/32');
+  }
+  for (const cidr of cidrs) {
+    parseCidr(cidr, 'CTLAB_ALLOWED_CIDRS entry');
+    if ((WHOLE_INTERNET as readonly string[]).includes(cidr)) {
+      throw new Error(
+        `CTLAB_ALLOWED_CIDRS contains ${cidr}, which would open the cat API to the whole internet: ` +
+          'give your own address instead, e.g. your IP as 203.0.113.7/32',
+      );
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RunningInstanceApp } from '../emulator/instance-apps';
+import { WebhookMessage } from '../emulator/webhook-sink';
 import { ControlAction } from './daemon';
 import { LambdaFailure, LocalTarget } from './local-target';
 import { SessionInfo, isAlive, readJson, sessionPaths } from './session-dir';
@@ -36,6 +38,8 @@ export function remoteTarget(info: SessionInfo): LocalTarget {
     refreshTrails: async () => void (await control(info, 'refresh-trails')),
     idle: async () => (await control<{ failures: LambdaFailure[] }>(info, 'idle')).failures,
     flush: async () => (await control<{ delivered: number }>(info, 'flush')).delivered,
+    startInstanceApp: (spec) => control<RunningInstanceApp>(info, 'instance-app', { spec }),
+    webhook: () => control<{ url: string; messages: WebhookMessage[] }>(info, 'webhook'),
   };
 }
 

@@ -15,6 +15,8 @@ describe('the local session control API', () => {
     refreshTrails: async () => void calls.push('refresh'),
     idle: async () => [{ function: 'f', error: 'boom' }],
     flush: async () => 7,
+    startInstanceApp: async (spec) => ({ instanceId: spec.instanceId, url: 'http://127.0.0.1:3', roleName: 'role' }),
+    webhook: async () => ({ url: 'http://127.0.0.1:4/hook', messages: [{ receivedAt: 't', body: { text: 'hi' } }] }),
   };
   let control: { url: string; close(): Promise<void> };
   let stopped = 0;
@@ -28,6 +30,8 @@ describe('the local session control API', () => {
     await remote.refreshTrails();
     expect(await remote.idle()).toEqual([{ function: 'f', error: 'boom' }]);
     expect(await remote.flush()).toBe(7);
+    expect(await remote.startInstanceApp({ instanceId: 'i-1', entry: '/app.js', env: {} })).toEqual({ instanceId: 'i-1', url: 'http://127.0.0.1:3', roleName: 'role' });
+    expect((await remote.webhook()).messages).toEqual([{ receivedAt: 't', body: { text: 'hi' } }]);
     expect(calls).toEqual(['bundles ctlab-fn', 'refresh']);
   });
 
@@ -38,7 +42,7 @@ describe('the local session control API', () => {
   it('rejects an unknown action, listing the valid ones', async () => {
     const response = await fetch(`${control.url}/explode`, { method: 'POST', headers: { 'x-ctlab-token': 'good-token' } });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: 'unknown action "explode"; actions: bundles, refresh-trails, idle, flush, stop' });
+    expect(await response.json()).toEqual({ error: 'unknown action "explode"; actions: bundles, refresh-trails, idle, flush, instance-app, webhook, stop' });
     expect(stopped).toBe(0);
   });
 

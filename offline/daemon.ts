@@ -1,12 +1,13 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { InstanceAppSpec } from '../emulator/instance-apps';
 import { inProcessTarget, LocalTarget } from './local-target';
 import { LOCAL_ACCOUNT, LocalSession, startLocalSession } from './session';
 import { SessionInfo, digestKeyDir, sessionPaths, writeJson } from './session-dir';
 
 /** The actions of the control API, each a POST with a JSON body and answer. */
-export type ControlAction = 'bundles' | 'refresh-trails' | 'idle' | 'flush' | 'stop';
+export type ControlAction = 'bundles' | 'refresh-trails' | 'idle' | 'flush' | 'instance-app' | 'webhook' | 'stop';
 
 async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -41,12 +42,16 @@ export async function serveControl(target: LocalTarget, token: string, stop: () 
           return reply(200, { failures: await target.idle() });
         case 'flush':
           return reply(200, { delivered: await target.flush() });
+        case 'instance-app':
+          return reply(200, await target.startInstanceApp(body.spec as unknown as InstanceAppSpec));
+        case 'webhook':
+          return reply(200, await target.webhook());
         case 'stop':
           reply(200, {});
           await stop();
           return;
         default:
-          return reply(404, { error: `unknown action "${action}"; actions: bundles, refresh-trails, idle, flush, stop` });
+          return reply(404, { error: `unknown action "${action}"; actions: bundles, refresh-trails, idle, flush, instance-app, webhook, stop` });
       }
     } catch (error) {
       return reply(500, { error: (error as Error).message });

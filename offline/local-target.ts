@@ -1,3 +1,5 @@
+import { InstanceAppSpec, RunningInstanceApp } from '../emulator/instance-apps';
+import { WebhookMessage } from '../emulator/webhook-sink';
 import { LOCAL_ACCOUNT, LocalSession } from './session';
 
 /** Keys the edge knows; every call signed with them is recorded as that identity. */
@@ -35,6 +37,10 @@ export interface LocalTarget {
   idle(): Promise<LambdaFailure[]>;
   /** Delivers every record collected so far; returns how many files were delivered in all. */
   flush(): Promise<number>;
+  /** Runs an app as if on one of the stack's instances (once per instance); resolves to where it answers. */
+  startInstanceApp(spec: InstanceAppSpec): Promise<RunningInstanceApp>;
+  /** The local webhook sink: its URL, and the messages it received so far. */
+  webhook(): Promise<{ url: string; messages: WebhookMessage[] }>;
 }
 
 /** A target over a session running in this process. */
@@ -57,5 +63,7 @@ export function inProcessTarget(session: LocalSession, bundles: Map<string, stri
       await session.cloudtrail.delivery.flush();
       return session.cloudtrail.delivery.delivered.length;
     },
+    startInstanceApp: (spec) => session.instances.start(spec),
+    webhook: async () => ({ url: session.webhook.url, messages: [...session.webhook.messages] }),
   };
 }

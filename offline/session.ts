@@ -5,9 +5,11 @@ import { IamKeys } from '../emulator/edge/iam-keys';
 import { IdentityRegistry } from '../emulator/edge/identities';
 import { S3KmsCalls } from '../emulator/edge/s3-kms-calls';
 import { LocalEventBus } from '../emulator/events/event-bus';
+import { InstanceApps } from '../emulator/instance-apps';
 import { LocalLambda } from '../emulator/lambda/runtime';
 import { LocalCloudTrail } from '../emulator/local-cloudtrail';
 import { MotoServer, startMoto } from '../emulator/moto-server';
+import { WebhookSink, startWebhookSink } from '../emulator/webhook-sink';
 
 /** moto's account. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -20,6 +22,10 @@ export interface LocalSession {
   /** The local EventBridge default bus and SNS delivery to Lambda: see its failedDeliveries. */
   readonly events: LocalEventBus;
   readonly identities: IdentityRegistry;
+  /** Apps run as if on the stack's EC2 instances, with their instance role's identity. */
+  readonly instances: InstanceApps;
+  /** A local stand-in for a Slack webhook: alerts posted to its URL are kept. */
+  readonly webhook: WebhookSink;
   /** The lab operator's keys: every call made with them is recorded as the IAM user `lab-operator`. */
   readonly operator: { accessKeyId: string; secretAccessKey: string };
   readonly region: string;
@@ -115,6 +121,8 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
   const runtime = lambda;
   // Its deliveries count as the runtime's work in flight: lambda.idle() waits for them too.
   events = new LocalEventBus({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, invoker: runtime, onLog: options.onLog });
+  const instances = new InstanceApps({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog });
+  const webhook = await startWebhookSink(randomBytes(12).toString('hex'));
   cloudtrail.start((options.deliveryIntervalSeconds ?? 5) * 1000);
   const session: LocalSession = {
     moto,
@@ -123,14 +131,18 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
     lambda,
     events,
     identities,
+    instances,
+    webhook,
     operator,
     region: options.region,
     idle: (timeoutMs) => runtime.idle(timeoutMs),
     async stop() {
+      await instances.stop();
       await lambda?.stop();
       await cloudtrail.stop().catch(() => undefined);
       await edge.stop();
       await moto.stop();
+      await webhook.stop();
     },
   };
   return session;

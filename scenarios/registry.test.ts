@@ -5,7 +5,7 @@ import { SCENARIOS, buildStacks, findScenario, stackNames } from './registry';
 
 describe('scenario registry', () => {
   it('names one stack per scenario plus state-backend', () => {
-    expect(stackNames()).toEqual(['kms-mystery', 'audit-trail', 'sse-kms-bucket', 'state-backend']);
+    expect(stackNames()).toEqual(['kms-mystery', 'audit-trail', 'sse-kms-bucket', 'suspicious-api', 'state-backend']);
   });
 
   it('gives every scenario a summary and a seed document', () => {
@@ -20,7 +20,7 @@ describe('scenario registry', () => {
   });
 
   it('rejects an unknown scenario with the list of valid ones', () => {
-    expect(() => findScenario('kms-mistery')).toThrow('unknown scenario "kms-mistery"; valid scenarios: kms-mystery, audit-trail, sse-kms-bucket');
+    expect(() => findScenario('kms-mistery')).toThrow('unknown scenario "kms-mistery"; valid scenarios: kms-mystery, audit-trail, sse-kms-bucket, suspicious-api');
   });
 });
 

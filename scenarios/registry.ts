@@ -6,9 +6,10 @@ import { auditTrail } from './audit-trail/stack';
 import { kmsMystery } from './kms-mystery/stack';
 import { Scenario } from './scenario';
 import { sseKmsBucket } from './sse-kms-bucket/stack';
+import { suspiciousApi } from './suspicious-api/stack';
 
 /** Every lab, in the order `cloudtrail-lab list` shows them. */
-export const SCENARIOS: readonly Scenario[] = [kmsMystery, auditTrail, sseKmsBucket];
+export const SCENARIOS: readonly Scenario[] = [kmsMystery, auditTrail, sseKmsBucket, suspiciousApi];
 
 /** The stack that creates the S3 state bucket; not a lab, but synthesized with them. */
 export const STATE_BACKEND_STACK = 'state-backend';

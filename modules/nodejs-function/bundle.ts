@@ -3,9 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
-/** Project root: bundles live under `<root>/.build/lambda/<content hash>/`. */
+/** Project root: bundles live under `<root>/.build/<kind>/<content hash>/`. */
 const ROOT = path.resolve(__dirname, '..', '..');
-const BUILD_DIR = path.join(ROOT, '.build', 'lambda');
 
 export interface Bundle {
   /** Folder holding `index.js` and `index.js.map`, named by their content hash. */
@@ -14,6 +13,13 @@ export interface Bundle {
   readonly hash: string;
   /** Size of index.js in bytes. */
   readonly bytes: number;
+}
+
+interface BundleOptions {
+  /** Modules left out of the bundle, resolved at run time. */
+  readonly external: string[];
+  /** Folder under `.build/`: `lambda` for handlers, `app` for programs that run on a server. */
+  readonly kind: string;
 }
 
 const cache = new Map<string, Bundle>();
@@ -25,21 +31,38 @@ const cache = new Map<string, Bundle>();
  * parallel synths and repeated builds never disturb each other.
  */
 export function bundleHandler(entry: string): Bundle {
-  const absolute = path.resolve(entry);
-  const cached = cache.get(absolute);
-  if (cached && fs.existsSync(cached.dir)) return cached;
-  if (!fs.existsSync(absolute)) {
-    throw new Error(`Lambda entry ${absolute} does not exist; entries live in lambda-src/<function>/index.ts`);
+  if (!fs.existsSync(path.resolve(entry))) {
+    throw new Error(`Lambda entry ${path.resolve(entry)} does not exist; entries live in lambda-src/<function>/index.ts`);
   }
+  return bundle(entry, { external: ['@aws-sdk/*'], kind: 'lambda' });
+}
+
+/**
+ * Bundles a program that runs on a plain Node.js host (an EC2 instance, a
+ * local process): the same esbuild settings as `bundleHandler`, but with
+ * nothing external, since no runtime there provides the AWS SDK. The output is
+ * one `index.js` (and its map) that `node index.js` runs.
+ */
+export function bundleApp(entry: string): Bundle {
+  if (!fs.existsSync(path.resolve(entry))) throw new Error(`app entry ${path.resolve(entry)} does not exist`);
+  return bundle(entry, { external: [], kind: 'app' });
+}
+
+function bundle(entry: string, options: BundleOptions): Bundle {
+  const absolute = path.resolve(entry);
+  const cacheKey = `${options.kind}:${absolute}`;
+  const cached = cache.get(cacheKey);
+  if (cached && fs.existsSync(cached.dir)) return cached;
+  const buildDir = path.join(ROOT, '.build', options.kind);
   // A fixed virtual output path keeps the source map's relative paths the same for every build.
-  const outfile = path.join(BUILD_DIR, '_', 'index.js');
+  const outfile = path.join(buildDir, '_', 'index.js');
   const result = buildSync({
     entryPoints: [absolute],
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['@aws-sdk/*'],
+    external: options.external,
     minify: true,
     sourcemap: 'external',
     sourcesContent: false,
@@ -52,7 +75,7 @@ export function bundleHandler(entry: string): Bundle {
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
   if (!js || !map) throw new Error(`esbuild produced no bundle for ${absolute}`);
   const hash = createHash('sha256').update(js.contents).update(map.contents).digest('base64');
-  const dir = path.join(BUILD_DIR, createHash('sha256').update(hash).digest('hex').slice(0, 16));
+  const dir = path.join(buildDir, createHash('sha256').update(hash).digest('hex').slice(0, 16));
   if (!fs.existsSync(dir)) {
     const staging = `${dir}.${process.pid}.tmp`;
     fs.mkdirSync(staging, { recursive: true });
@@ -66,7 +89,7 @@ export function bundleHandler(entry: string): Bundle {
       if (!fs.existsSync(dir)) throw new Error(`could not write the bundle of ${absolute} to ${dir}: ${(error as Error).message}`);
     }
   }
-  const bundle = { dir, hash, bytes: js.contents.length };
-  cache.set(absolute, bundle);
-  return bundle;
+  const built = { dir, hash, bytes: js.contents.length };
+  cache.set(cacheKey, built);
+  return built;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { newTestStack, ref, resourcesOf, statementWithSid } from '../lab-stack/testing';
-import { bundleHandler } from './bundle';
+import { bundleApp, bundleHandler } from './bundle';
 import { LAMBDA_SRC, NodejsFunction } from './nodejs-function';
 
 describe('NodejsFunction', () => {
@@ -41,6 +41,16 @@ describe('NodejsFunction', () => {
     const code = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
     expect(code).toContain('require("@aws-sdk/client-kms")');
     expect(code).toContain('require("@aws-sdk/client-s3")');
+  });
+
+  it('bundles an app for a plain Node.js host with the AWS SDK inside, in its own folder', () => {
+    const app = bundleApp(path.join(__dirname, '..', 'suspicious-api', 'app', 'server.ts'));
+    const code = fs.readFileSync(path.join(app.dir, 'index.js'), 'utf8');
+    // Only the optional CRT signer (SigV4a, multi-region access points) stays out, loaded in a try.
+    expect((code.match(/require\("@aws-sdk\/[^"]+"\)/g) ?? []).every((r) => r === 'require("@aws-sdk/signature-v4-crt")')).toBe(true);
+    expect(code).toContain('RunInstancesCommand');
+    expect(app.dir).toMatch(/[/\\]\.build[/\\]app[/\\][0-9a-f]{16}$/);
+    expect(() => bundleApp('modules/missing/app.ts')).toThrow(/app entry .*modules\/missing\/app.ts does not exist/);
   });
 
   it('creates its log group first, with a retention', () => {
