@@ -1,17 +1,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EC2Client, RunInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, PublishCommand, SNSClient, SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { LocalSession, startLocalSession } from '../../offline/session';
 import { motoAvailable } from '../moto-server';
-import { AwsApiError, AwsTarget, jsonCall, queryCall, xmlValues } from './aws-request';
 
 // The local event bus end to end: moto + edge + local Lambda, everything made
-// through the edge as a lab stack would be. The project has no SDK client for
-// EventBridge, SNS or EC2, so those calls go through aws-request's signed calls.
+// through the edge with the SDK clients, as a lab stack would be.
 const EC2_RULE_PATTERN = '{"source":["aws.ec2"],"detail-type":["EC2 Instance State-change Notification"],"detail":{"state":["running","stopped"]}}';
 const HANDLER = `exports.handler = async (event) => { require('node:fs').appendFileSync(process.env.OUT, JSON.stringify(event) + '\\n'); return 'ok'; };`;
 const FUNCTIONS = ['on-topic', 'on-denied-topic', 'on-rule', 'on-unpermitted-rule', 'on-encrypted-topic', 'on-upload'];
@@ -19,13 +20,11 @@ const FUNCTIONS = ['on-topic', 'on-denied-topic', 'on-rule', 'on-unpermitted-rul
 describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes', () => {
   let session: LocalSession | undefined;
   let work: string;
-  let target: AwsTarget;
   let lambda: LambdaClient;
+  let sns: SNSClient;
+  let ec2: EC2Client;
+  let events: EventBridgeClient;
   const fnArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
-
-  const sns = (action: string, params: Record<string, string>) => queryCall(target, 'sns', '2010-03-31', action, params);
-  const ec2 = (action: string, params: Record<string, string>) => queryCall(target, 'ec2', '2016-11-15', action, params);
-  const events = (operation: string, body: object) => jsonCall(target, 'events', 'AWSEvents', operation, body);
 
   /** The events each function received so far. */
   const received = (name: string): any[] => {
@@ -36,25 +35,24 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
   const statesViaSns = (name: string) => received(name).map((e) => JSON.parse(e.Records[0].Sns.Message).detail.state);
 
   async function topic(name: string, policy: 'allows-events' | 'default', attributes: Record<string, string> = {}): Promise<string> {
-    const entries = Object.entries(attributes).flatMap(([k, v], i) => [[`Attributes.entry.${i + 1}.key`, k], [`Attributes.entry.${i + 1}.value`, v]]);
-    const arn = xmlValues(await sns('CreateTopic', { Name: name, ...Object.fromEntries(entries) }), 'TopicArn')[0];
+    const arn = (await sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes }))).TopicArn!;
     if (policy === 'allows-events') {
       const document = { Version: '2012-10-17', Statement: [{ Sid: 'AllowEventBridge', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: arn }] };
-      await sns('SetTopicAttributes', { TopicArn: arn, AttributeName: 'Policy', AttributeValue: JSON.stringify(document) });
+      await sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: 'Policy', AttributeValue: JSON.stringify(document) }));
     }
     return arn;
   }
 
   /** A function subscribed to the topic, with the permission SNS needs. */
   async function subscribe(topicArn: string, fn: string): Promise<void> {
-    await sns('Subscribe', { TopicArn: topicArn, Protocol: 'lambda', Endpoint: fnArn(fn) });
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: fnArn(fn) }));
     await lambda.send(new AddPermissionCommand({ FunctionName: fn, StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com', SourceArn: topicArn }));
   }
 
   async function rule(name: string, pattern: string, targetArn: string): Promise<string> {
-    const { RuleArn } = await events('PutRule', { Name: name, EventPattern: pattern, State: 'ENABLED' });
-    await events('PutTargets', { Rule: name, Targets: [{ Id: 'target', Arn: targetArn }] });
-    return RuleArn as string;
+    const { RuleArn } = await events.send(new PutRuleCommand({ Name: name, EventPattern: pattern, State: 'ENABLED' }));
+    await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'target', Arn: targetArn }] }));
+    return RuleArn!;
   }
 
   beforeAll(async () => {
@@ -67,9 +65,11 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
       bundles.set(name, path.join(work, name));
     }
     session = await startLocalSession({ region: 'us-east-1', bundles, deliveryIntervalSeconds: 60 });
-    target = { endpoint: session.edge.endpoint, region: 'us-east-1', credentials: session.operator };
     const config = { endpoint: session.edge.endpoint, region: 'us-east-1', credentials: session.operator, maxAttempts: 1 };
     lambda = new LambdaClient(config);
+    sns = new SNSClient(config);
+    ec2 = new EC2Client(config);
+    events = new EventBridgeClient(config);
     const role = await new IAMClient(config).send(new CreateRoleCommand({ RoleName: 'event-bus-test', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
     for (const name of FUNCTIONS) {
       await lambda.send(
@@ -91,8 +91,8 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
     const ruleArn = await rule('ec2-running-stopped', EC2_RULE_PATTERN, topicArn);
 
     // When an instance is launched: pending, then running
-    const run = await ec2('RunInstances', { ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1' });
-    const instanceId = xmlValues(run, 'instanceId')[0];
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
+    const instanceId = run.Instances![0].InstanceId!;
     await session.idle();
     // Then the function got exactly one event, for running, in the SNS shape carrying the EventBridge event
     expect(statesViaSns('on-topic')).toEqual(['running']);
@@ -102,9 +102,9 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
     expect(session.events.deliveries).toContainEqual({ rule: ruleArn, target: topicArn, eventId: expect.any(String) });
 
     // When it is stopped, then terminated
-    await ec2('StopInstances', { 'InstanceId.1': instanceId });
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
     await session.idle();
-    await ec2('TerminateInstances', { 'InstanceId.1': instanceId });
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
     await session.idle();
     // Then stopped came once more, and termination nothing
     expect(statesViaSns('on-topic')).toEqual(['running', 'stopped']);
@@ -118,12 +118,26 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
     await subscribe(topicArn, 'on-denied-topic');
     const ruleArn = await rule('ec2-to-default-policy-topic', EC2_RULE_PATTERN, topicArn);
     // When an instance reaches running
-    await ec2('RunInstances', { ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1' });
+    await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
     await session.idle();
     // Then nothing was invoked, and the failed delivery names the topic policy
     expect(received('on-denied-topic')).toEqual([]);
     expect(session.events.failedDeliveries.filter((f) => f.target === topicArn)).toEqual([
       { source: ruleArn, target: topicArn, messageId: expect.any(String), time: expect.any(String), reason: expect.stringContaining("the topic's access policy does not let EventBridge publish: no statement allows events.amazonaws.com to sns:Publish") },
+    ]);
+  }, 60_000);
+
+  it('fails the delivery to a topic that does not exist, naming the call, the topic and moto\'s answer', async () => {
+    if (!session) return;
+    // Given a rule whose target topic was never created
+    const topicArn = 'arn:aws:sns:us-east-1:123456789012:never-created';
+    const ruleArn = await rule('ec2-to-missing-topic', EC2_RULE_PATTERN, topicArn);
+    // When an instance reaches running
+    await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
+    await session.idle();
+    // Then the failed delivery says what could not be read, of which topic, and why
+    expect(session.events.failedDeliveries.filter((f) => f.target === topicArn)).toEqual([
+      expect.objectContaining({ source: ruleArn, reason: `could not read the topic's attributes: SNS GetTopicAttributes of topic ${topicArn} failed (NotFoundException, HTTP 404): Topic does not exist` }),
     ]);
   }, 60_000);
 
@@ -136,7 +150,7 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
     await subscribe(topicArn, 'on-encrypted-topic');
     await rule('ec2-to-encrypted-topic', EC2_RULE_PATTERN, topicArn);
     // When an instance reaches running: dropped, naming the key policy
-    await ec2('RunInstances', { ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1' });
+    await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
     await session.idle();
     expect(received('on-encrypted-topic')).toEqual([]);
     expect(session.events.failedDeliveries.find((f) => f.target === topicArn)?.reason).toMatch(/^the key policy of the topic's KMS key does not let EventBridge use it: no statement allows events\.amazonaws\.com to kms:GenerateDataKey/);
@@ -149,7 +163,7 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
       ],
     };
     await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify(policy) }));
-    await ec2('RunInstances', { ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1' });
+    await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
     await session.idle();
     expect(statesViaSns('on-encrypted-topic')).toEqual(['running']);
   }, 60_000);
@@ -158,11 +172,11 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
     if (!session) return;
     const topicArn = await topic('ec2-state', 'allows-events'); // CreateTopic of an existing name answers its ARN
     const before = received('on-topic').length;
-    const published = await sns('Publish', { TopicArn: topicArn, Message: 'hello from a client', Subject: 'direct' });
+    const published = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'hello from a client', Subject: 'direct' }));
     await session.idle();
     const added = received('on-topic').slice(before);
     expect(added).toHaveLength(1);
-    expect(added[0].Records[0].Sns).toMatchObject({ Message: 'hello from a client', Subject: 'direct', MessageId: xmlValues(published, 'MessageId')[0] });
+    expect(added[0].Records[0].Sns).toMatchObject({ Message: 'hello from a client', Subject: 'direct', MessageId: published.MessageId });
   }, 60_000);
 
   it('delivers PutEvents entries to a Lambda target once, and drops them for a function that gave EventBridge no permission', async () => {
@@ -173,10 +187,10 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
     await lambda.send(new AddPermissionCommand({ FunctionName: 'on-rule', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: allowedRule }));
     const deniedRule = await rule('orders-to-unpermitted-function', pattern, fnArn('on-unpermitted-rule'));
     // When a client puts one matching and one unmatched event
-    const put = await events('PutEvents', { Entries: [{ Source: 'lab.orders', DetailType: 'Order', Detail: JSON.stringify({ amount: 250 }) }, { Source: 'lab.orders', DetailType: 'Order', Detail: JSON.stringify({ amount: 5 }) }] });
+    const put = await events.send(new PutEventsCommand({ Entries: [{ Source: 'lab.orders', DetailType: 'Order', Detail: JSON.stringify({ amount: 250 }) }, { Source: 'lab.orders', DetailType: 'Order', Detail: JSON.stringify({ amount: 5 }) }] }));
     await session.idle();
     // Then the permitted function got the matching event once, with the id PutEvents answered
-    const eventIds = (put.Entries as { EventId: string }[]).map((e) => e.EventId);
+    const eventIds = put.Entries!.map((e) => e.EventId);
     expect(received('on-rule')).toEqual([expect.objectContaining({ id: eventIds[0], source: 'lab.orders', 'detail-type': 'Order', account: '123456789012', detail: { amount: 250 } })]);
     expect(received('on-unpermitted-rule')).toEqual([]);
     expect(session.events.failedDeliveries.filter((f) => f.source === deniedRule)).toEqual([expect.objectContaining({ messageId: eventIds[0], reason: expect.stringContaining("the function's resource policy does not let EventBridge invoke it") })]);
@@ -196,8 +210,11 @@ describe('local event bus: EventBridge rules, SNS to Lambda, EC2 state changes',
 
   it('rejects a rule whose pattern EventBridge would refuse, naming the fault', async () => {
     if (!session) return;
-    const refused = events('PutRule', { Name: 'bad-pattern', EventPattern: JSON.stringify({ detail: { state: [{ numeric: ['>', 'five'] }] } }) });
-    await expect(refused).rejects.toThrow(AwsApiError);
-    await expect(refused).rejects.toThrow('InvalidEventPatternException): Event pattern is not valid. Reason: "detail.state": numeric operator > needs a number, got string "five"');
+    const refused = events.send(new PutRuleCommand({ Name: 'bad-pattern', EventPattern: JSON.stringify({ detail: { state: [{ numeric: ['>', 'five'] }] } }) }));
+    await expect(refused).rejects.toMatchObject({
+      name: 'InvalidEventPatternException',
+      message: 'Event pattern is not valid. Reason: "detail.state": numeric operator > needs a number, got string "five"',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 });

@@ -1,6 +1,7 @@
-import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { AwsApiError, AwsTarget, jsonCall, queryCall, xmlBlocks, xmlValues } from './aws-request';
+import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetTopicAttributesCommand, PublishCommand, SNSClient, paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
 
 /** An EventBridge rule on the default bus, with its targets, as moto holds them. */
 export interface BusRule {
@@ -50,94 +51,120 @@ export function regionOf(arn: string): string {
   return arn.split(':')[3];
 }
 
-const CREDENTIALS = { accessKeyId: 'AKIALOCALEVENTBUS001', secretAccessKey: 'local' };
+/** The bus reads moto directly, not through the edge (so its reads are not recorded); moto takes any key. */
+const MOTO_CREDENTIALS = { accessKeyId: 'AKIALOCALEVENTBUS001', secretAccessKey: 'local' };
 
-/** The directory over moto's own APIs. */
+/**
+ * A failed call, saying what could not be read and why, e.g. `SNS
+ * GetTopicAttributes of topic arn:aws:sns:us-east-1:123456789012:alerts
+ * failed (NotFoundException, HTTP 404): Topic does not exist`.
+ */
+function readFailure(what: string, error: unknown): Error {
+  const e = error as Error & { $metadata?: { httpStatusCode?: number }; code?: string };
+  const status = e.$metadata?.httpStatusCode;
+  const kind = e.name && e.name !== 'Error' ? e.name : e.code;
+  const detail = [kind, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', ');
+  return new Error(`${what} failed${detail ? ` (${detail})` : ''}: ${e.message || 'no message'}`, { cause: error });
+}
+
+type Client = EventBridgeClient | SNSClient | LambdaClient | KMSClient;
+type ClientType<T extends Client> = new (config: object) => T;
+
+/** The directory over moto's own APIs, through SDK clients made once per service and region. */
 export class MotoDirectory implements ResourceDirectory {
-  private readonly lambdas = new Map<string, LambdaClient>();
-  private readonly kms = new Map<string, KMSClient>();
+  private readonly clients = new Map<ClientType<Client>, Map<string, Client>>();
 
   constructor(private readonly motoEndpoint: string) {}
 
-  private target(region: string): AwsTarget {
-    return { endpoint: this.motoEndpoint, region, credentials: CREDENTIALS };
-  }
-
-  private client<T>(cache: Map<string, T>, region: string, Type: new (config: object) => T): T {
-    const known = cache.get(region);
-    if (known) return known;
-    const client = new Type({ endpoint: this.motoEndpoint, region, credentials: CREDENTIALS, maxAttempts: 1 });
-    cache.set(region, client);
+  private client<T extends Client>(Type: ClientType<T>, region: string): T {
+    let byRegion = this.clients.get(Type);
+    if (!byRegion) this.clients.set(Type, (byRegion = new Map()));
+    let client = byRegion.get(region) as T | undefined;
+    if (!client) byRegion.set(region, (client = new Type({ endpoint: this.motoEndpoint, region, credentials: MOTO_CREDENTIALS, maxAttempts: 1 })));
     return client;
   }
 
   async rules(region: string): Promise<BusRule[]> {
-    const events = (operation: string, body: object) => jsonCall(this.target(region), 'events', 'AWSEvents', operation, body);
+    const events = this.client(EventBridgeClient, region);
     const rules: BusRule[] = [];
     let token: string | undefined;
     do {
-      const page = (await events('ListRules', { EventBusName: 'default', ...(token ? { NextToken: token } : {}) })) as { Rules?: { Name: string; Arn: string; State: string; EventPattern?: string }[]; NextToken?: string };
+      const page = await events.send(new ListRulesCommand({ EventBusName: 'default', NextToken: token })).catch((error: unknown) => {
+        throw readFailure(`EventBridge ListRules on the default bus of ${region}`, error);
+      });
       for (const rule of page.Rules ?? []) {
+        const name = rule.Name ?? '';
         const targets: RuleTarget[] = [];
         let targetToken: string | undefined;
         do {
-          const listed = (await events('ListTargetsByRule', { Rule: rule.Name, EventBusName: 'default', ...(targetToken ? { NextToken: targetToken } : {}) })) as { Targets?: RuleTarget[]; NextToken?: string };
-          targets.push(...(listed.Targets ?? []));
+          const listed = await events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: 'default', NextToken: targetToken })).catch((error: unknown) => {
+            throw readFailure(`EventBridge ListTargetsByRule of rule ${rule.Arn ?? name}`, error);
+          });
+          for (const target of listed.Targets ?? []) {
+            targets.push({ Id: target.Id ?? '', Arn: target.Arn ?? '', Input: target.Input, InputPath: target.InputPath, InputTransformer: target.InputTransformer });
+          }
           targetToken = listed.NextToken;
         } while (targetToken);
-        rules.push({ name: rule.Name, arn: rule.Arn, state: rule.State, eventPattern: rule.EventPattern, targets });
+        rules.push({ name, arn: rule.Arn ?? '', state: rule.State ?? '', eventPattern: rule.EventPattern, targets });
       }
       token = page.NextToken;
     } while (token);
     return rules;
   }
 
-  private sns(topicArn: string, action: string, params: Record<string, string | undefined>): Promise<string> {
-    return queryCall(this.target(regionOf(topicArn)), 'sns', '2010-03-31', action, params);
-  }
-
   async topicAttributes(topicArn: string): Promise<Record<string, string>> {
-    const xml = await this.sns(topicArn, 'GetTopicAttributes', { TopicArn: topicArn });
-    return Object.fromEntries(xmlBlocks(xml, 'entry').map((entry) => [xmlValues(entry, 'key')[0], xmlValues(entry, 'value')[0] ?? '']));
+    const sns = this.client(SNSClient, regionOf(topicArn));
+    const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })).catch((error: unknown) => {
+      throw readFailure(`SNS GetTopicAttributes of topic ${topicArn}`, error);
+    });
+    return { ...Attributes };
   }
 
   async lambdaSubscriptions(topicArn: string): Promise<LambdaSubscription[]> {
+    const sns = this.client(SNSClient, regionOf(topicArn));
     const found: LambdaSubscription[] = [];
-    let token: string | undefined;
-    do {
-      const xml = await this.sns(topicArn, 'ListSubscriptionsByTopic', { TopicArn: topicArn, NextToken: token });
-      for (const member of xmlBlocks(xml, 'member')) {
-        if (xmlValues(member, 'Protocol')[0] !== 'lambda') continue;
-        found.push({ subscriptionArn: xmlValues(member, 'SubscriptionArn')[0], endpoint: xmlValues(member, 'Endpoint')[0] });
+    try {
+      for await (const page of paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: topicArn })) {
+        for (const subscription of page.Subscriptions ?? []) {
+          if (subscription.Protocol !== 'lambda') continue;
+          found.push({ subscriptionArn: subscription.SubscriptionArn ?? '', endpoint: subscription.Endpoint ?? '' });
+        }
       }
-      token = xmlValues(xml, 'NextToken')[0] || undefined;
-    } while (token);
+    } catch (error) {
+      throw readFailure(`SNS ListSubscriptionsByTopic of topic ${topicArn}`, error);
+    }
     return found;
   }
 
   async functionPolicy(functionArn: string): Promise<string | undefined> {
-    const lambda = this.client(this.lambdas, regionOf(functionArn), LambdaClient);
+    const lambda = this.client(LambdaClient, regionOf(functionArn));
     try {
       return (await lambda.send(new GetPolicyCommand({ FunctionName: functionArn }))).Policy;
     } catch (error) {
       if ((error as Error).name === 'ResourceNotFoundException') return undefined;
-      throw error;
+      throw readFailure(`Lambda GetPolicy of function ${functionArn}`, error);
     }
   }
 
   async keyPolicy(keyId: string, region: string): Promise<KeyPolicy> {
-    const kms = this.client(this.kms, keyId.startsWith('arn:') ? regionOf(keyId) : region, KMSClient);
-    const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    const kms = this.client(KMSClient, keyId.startsWith('arn:') ? regionOf(keyId) : region);
+    const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId })).catch((error: unknown) => {
+      throw readFailure(`KMS DescribeKey of key ${keyId}`, error);
+    });
     const metadata = described.KeyMetadata;
-    if (!metadata?.KeyId || !metadata.Arn) throw new Error(`KMS key ${keyId}: DescribeKey answered no key metadata`);
-    const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: metadata.KeyId, PolicyName: 'default' }));
+    if (!metadata?.KeyId || !metadata.Arn) throw new Error(`KMS DescribeKey of key ${keyId} answered no key metadata`);
+    const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: metadata.KeyId, PolicyName: 'default' })).catch((error: unknown) => {
+      throw readFailure(`KMS GetKeyPolicy of key ${metadata.Arn}`, error);
+    });
     return { keyArn: metadata.Arn, policy: Policy, awsManaged: metadata.KeyManager === 'AWS' };
   }
 
   async publish(topicArn: string, message: string): Promise<string> {
-    const xml = await this.sns(topicArn, 'Publish', { TopicArn: topicArn, Message: message });
-    const id = xmlValues(xml, 'MessageId')[0];
-    if (!id) throw new AwsApiError('sns Publish', 200, undefined, `no MessageId in the answer: ${xml.slice(0, 200)}`);
-    return id;
+    const sns = this.client(SNSClient, regionOf(topicArn));
+    const { MessageId } = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: message })).catch((error: unknown) => {
+      throw readFailure(`SNS Publish to topic ${topicArn}`, error);
+    });
+    if (!MessageId) throw new Error(`SNS Publish to topic ${topicArn} answered no MessageId`);
+    return MessageId;
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Operation } from '../edge/operation';
-import { xmlValues } from './aws-request';
 import { ResourceDirectory, regionOf } from './moto-directory';
 import { evaluateResourcePolicy } from './resource-policy';
 import { AsyncInvoker, FailedDelivery } from './types';
+import { xmlValues } from './xml';
 
 /** A message published to a topic. */
 export interface SnsMessage {
