@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { simulateLocal } from '../offline/session-steps';
 import { findScenario } from '../scenarios/registry';
+import { runCatApi } from '../simulator/cat-api-client';
 import { createProgress } from '../simulator/progress';
 import {
   DEFAULT_SIZE_BYTES,
@@ -16,7 +17,7 @@ import type { Io } from './main';
 import { byteSize, endpointUrl, nonNegativeNumber, positiveNumber, wholeNumber } from './options';
 import { readStackOutput } from './stack-outputs';
 
-const SIMULATED = ['kms-mystery'];
+const SIMULATED = ['kms-mystery', 'suspicious-api'];
 
 interface SimulateOptions {
   interval: number;
@@ -28,12 +29,34 @@ interface SimulateOptions {
   endpoint?: string;
   runId?: string;
   local?: boolean;
+  url?: string;
+  revert?: boolean;
+}
+
+/** `simulate suspicious-api`: `/` and `/cat` on the deployed API (its api_url output, or --url), then with --revert `/enough`. */
+async function simulateCatApi(io: Io, options: SimulateOptions, command: Command): Promise<void> {
+  const uploaderOnly = ['interval', 'duration', 'count', 'size', 'concurrency', 'bucket', 'endpoint'].filter((o) => command.getOptionValueSource(o) === 'cli');
+  if (uploaderOnly.length > 0) throw new Error(`suspicious-api calls its API instead of uploading: drop ${uploaderOnly.map((o) => `--${o}`).join(', ')}`);
+  const url = options.url ?? (await readStackOutput('suspicious-api', 'api_url', io.env, '--url'));
+  const runId = options.runId ?? newRunId();
+  io.err(`run id ${runId}: user agent "${userAgentFor(runId)}"; calling ${url}`);
+  const run = await runCatApi(url, {
+    revert: options.revert,
+    runId,
+    onCall: (c) => io.err(`GET ${c.path}: ${c.status} in ${c.ms} ms`),
+  });
+  for (const call of run.calls) {
+    io.out(`${call.path} ${call.status}: ${call.summary}`);
+    for (const failed of call.report?.failed ?? []) io.err(`  /enough could not remove: ${failed}`);
+  }
+  if (!run.ok) throw new Error(`the cat API answered ${run.calls.filter((c) => c.status >= 300).map((c) => `${c.path} ${c.status}`).join(', ')}`);
+  if (!options.revert) io.err('the API created a random-val-* bucket and a crypto-miner instance: run again with --revert (it calls /enough), or `cloudtrail-lab cleanup suspicious-api`');
 }
 
 /** `simulate <scenario> --local`: the scenario's offline traffic against its running local session, compressed in time by default. */
 async function simulateLocalSession(io: Io, scenario: string, options: SimulateOptions, command: Command): Promise<void> {
   const given = (name: string) => command.getOptionValueSource(name) !== 'default' && command.getOptionValueSource(name) !== undefined;
-  const conflicting = ['bucket', 'endpoint', 'runId', 'duration'].filter(given);
+  const conflicting = ['bucket', 'endpoint', 'runId', 'duration', 'url'].filter(given);
   if (conflicting.length > 0) {
     throw new Error(`--local finds the bucket and endpoint from the local session; drop ${conflicting.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   }
@@ -41,14 +64,14 @@ async function simulateLocalSession(io: Io, scenario: string, options: SimulateO
     scenario,
     env: io.env,
     log: (line) => io.err(line),
-    simulation: { count: options.count ?? 30, intervalMs: given('interval') ? options.interval * 1000 : 100, sizeBytes: options.size },
+    simulation: { count: options.count ?? 30, intervalMs: given('interval') ? options.interval * 1000 : 100, sizeBytes: options.size, revert: Boolean(options.revert) },
   });
   io.out(`simulated ${scenario} locally: ${Object.entries(facts).map(([k, v]) => `${k} ${Array.isArray(v) ? v.length : v}`).join(', ')}`);
 }
 
 export function simulateCommand(io: Io): Command {
   return new Command('simulate')
-    .description('generate the scenario\'s traffic: for kms-mystery, upload dummy files to the ingest bucket (every 10 s for 5 minutes by default, as the seed does)')
+    .description('generate the scenario\'s traffic: for kms-mystery, upload dummy files to the ingest bucket (every 10 s for 5 minutes by default, as the seed does); for suspicious-api, call / and /cat (and /enough with --revert)')
     .argument('<scenario>', `scenario to drive (${SIMULATED.join(', ')})`)
     .option('--interval <seconds>', 'seconds between uploads', nonNegativeNumber('--interval'), SEED_INTERVAL_SECONDS)
     .option('--duration <seconds>', 'how long to upload for (ignored with --count)', positiveNumber('--duration'), SEED_DURATION_SECONDS)
@@ -58,10 +81,14 @@ export function simulateCommand(io: Io): Command {
     .option('--bucket <name>', "ingest bucket (default: the deployed stack's ingest_bucket output)")
     .option('--endpoint <url>', 'send requests to this endpoint instead of AWS (the local emulator)', endpointUrl)
     .option('--run-id <id>', 'run id for the user agent (default: generated)')
+    .option('--url <url>', "suspicious-api: the cat API (default: the deployed stack's api_url output)")
+    .option('--revert', 'suspicious-api: also call /enough, which removes the bucket and the miner /cat created')
     .option('--local', 'against the scenario\'s local session (see `deploy --local`): 30 calls, 0.1 s apart, unless --count/--interval say otherwise')
     .action(async (scenarioName: string, options: SimulateOptions, command: Command) => {
       const scenario = findScenario(scenarioName);
       if (options.local) return simulateLocalSession(io, scenario.name, options, command);
+      if (scenario.name === 'suspicious-api') return simulateCatApi(io, options, command);
+      if (options.url !== undefined || options.revert) throw new Error('--url and --revert are for suspicious-api');
       if (!SIMULATED.includes(scenario.name)) {
         throw new Error(`simulate does not drive ${scenario.name} yet; scenarios with a simulator: ${SIMULATED.join(', ')}`);
       }

@@ -26,12 +26,15 @@ describe('run kms-mystery --local', () => {
   it('answers every scenario\'s question from the delivered logs, kms-mystery under two culprit configurations', async () => {
     if (skip) return;
     const before = localTempDirs();
-    // Four independent sessions at once: each has its own moto, edge and Terraform state.
+    const suspiciousLog: string[] = [];
+    // Five independent sessions at once: each has its own moto, edge and Terraform state.
     const runs = {
       'kms-mystery (default: lambda-app-2)': runLocal({ ...options }),
       'kms-mystery (lambda-app-3 made the culprit)': runLocal({ ...options, kmsSchemes: 'lambda-app-3=chunked-encrypt,lambda-app-2=envelope' }),
       'audit-trail': runLocal({ ...options, scenario: 'audit-trail', count: 3 }),
       'sse-kms-bucket': runLocal({ ...options, scenario: 'sse-kms-bucket', count: 5 }),
+      // The webhook fails twice before it takes the alert: the notifier must retry, and post once.
+      'suspicious-api': runLocal({ ...options, scenario: 'suspicious-api', log: (l) => void suspiciousLog.push(l), onSession: (s) => s.webhook.failNext(2) }),
     };
     const settled = await Promise.allSettled(Object.values(runs));
     const results = Object.fromEntries(Object.keys(runs).map((name, i) => [name, settled[i]]));
@@ -61,6 +64,14 @@ describe('run kms-mystery --local', () => {
     const sse = value('sse-kms-bucket');
     expect(sse.verdict).toMatchObject({ ok: true, found: 'GenerateDataKey by lab-operator via s3.amazonaws.com, Decrypt by lab-operator via s3.amazonaws.com' });
     expect(sse.answers.get('kms-calls-for-object')!.rows).toHaveLength(2);
+
+    // suspicious-api: the instance's session created the decoy bucket and launched the miner; one alert (running, not terminated); nothing left.
+    const suspicious = value('suspicious-api');
+    expect(suspicious.verdict).toMatchObject({ ok: true, found: expect.stringMatching(/did .*CreateBucket.*RunInstances.*TerminateInstances.*; 1 miner alert\(s\); 0 leftover\(s\)$/) });
+    const activity = suspicious.answers.get('instance-activity')!.rows.map((r) => r.eventname);
+    expect(activity.filter((n) => n === 'RunInstances')).toHaveLength(1);
+    expect(suspiciousLog).toContainEqual(expect.stringMatching(/"message":"alert posted".*"state":"running".*"attempts":3/));
+    expect(suspiciousLog.filter((l) => l.startsWith('webhook received: ') && l.includes('crypto-miner'))).toEqual([expect.stringContaining('is now *running*')]);
 
     expect(localTempDirs()).toEqual(before);
   }, RUN_TIMEOUT_MS);

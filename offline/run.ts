@@ -25,6 +25,8 @@ export interface RunLocalOptions {
   /** Stops the run (for tests of teardown) after this step. @default - none */
   readonly failAfter?: 'deploy' | 'simulate';
   readonly signal?: AbortSignal;
+  /** Called once the session is up, before deploying (tests and tools: e.g. make the webhook sink fail). @default - nothing */
+  readonly onSession?: (session: LocalSession) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly log: (line: string) => void;
 }
@@ -72,6 +74,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunLocalResult
   let applied = false;
   try {
     session = await step('start emulator', () => startLocalSession({ region: 'us-east-1', bundles, deliveryIntervalSeconds: 5, onLog: options.log, digestKeyDir: digestKeyDir(localRoot(options.env)) }));
+    options.onSession?.(session);
     const target: LocalTarget = inProcessTarget(session, bundles);
     const settingsEnv = { ...settingsEnvFrom(options.env), ...(options.kmsSchemes ? { CTLAB_KMS_SCHEMES: options.kmsSchemes } : {}) };
     const deployed = local = localStack(target, options.scenario, settingsEnv, work, options.env, true);

@@ -10,6 +10,8 @@ export interface SimulationOptions {
   readonly intervalMs: number;
   /** Object size in bytes. @default 16384 */
   readonly sizeBytes: number;
+  /** Undo what the simulation did, where the lab has a revert step (suspicious-api's /enough). @default true */
+  readonly revert?: boolean;
   readonly signal?: AbortSignal;
 }
 

@@ -3,15 +3,22 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceAttributeCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { Edge, startEdge } from '../../../emulator/edge/edge-server';
+import { IdentityRegistry } from '../../../emulator/edge/identities';
 import { EMULATOR_CREDENTIALS, MotoServer, freePort, motoAvailable, startMoto } from '../../../emulator/moto-server';
 import { bundleApp } from '../../nodejs-function/bundle';
 import { CleanupReport, createApp } from './app';
 import { createServer } from './server';
 
-// The cat API's endpoints against moto_server: real SDK calls, a real HTTP server.
-// (The offline lab runs the same app through the local edge, which records the trail.)
-describe('cat API against moto', () => {
+// The cat API's endpoints against moto_server through the local edge, with the
+// instance role's identity: real SDK calls, a real HTTP server, and the
+// CloudTrail records the edge writes of what the app did.
+const INSTANCE_ROLE = { accessKeyId: 'ASIAINSTANCEROLE0001', secretAccessKey: 'instance-secret' };
+
+describe('cat API against moto, through the edge', () => {
   let moto: MotoServer | undefined;
+  let edge: Edge;
+  const records: Record<string, unknown>[] = [];
   let s3: S3Client;
   let ec2: EC2Client;
   let server: http.Server;
@@ -26,14 +33,19 @@ describe('cat API against moto', () => {
     }
     moto = await startMoto();
     Object.assign(process.env, EMULATOR_CREDENTIALS);
-    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY } };
-    s3 = new S3Client({ ...config, forcePathStyle: true });
-    ec2 = new EC2Client(config);
+    const identities = new IdentityRegistry();
+    identities.register(INSTANCE_ROLE.accessKeyId, { type: 'AssumedRole', roleName: 'cat-api-role', sessionName: 'i-0123456789abcdef0', accountId: '123456789012', roleId: 'AROACATAPI' });
+    edge = await startEdge({ target: moto.endpoint, accountId: '123456789012', identities, onRecord: (r) => void records.push(r) });
+    // The test's own checks go to moto directly (unrecorded); the app's calls go through the edge.
+    const direct = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY } };
+    s3 = new S3Client({ ...direct, forcePathStyle: true });
+    ec2 = new EC2Client(direct);
+    const config = { endpoint: edge.endpoint, region: 'us-east-1', credentials: INSTANCE_ROLE };
     amiId = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images![0].ImageId!;
     subnetId = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets![0].SubnetId!;
     const app = createApp({
-      s3,
-      ec2,
+      s3: new S3Client({ ...config, forcePathStyle: true }),
+      ec2: new EC2Client(config),
       config: { region: 'us-east-1', minerAmiId: amiId, minerSubnetId: subnetId, minerLifetimeMinutes: 60, launchedBy: 'moto-test', terminateWaitSeconds: 30 },
       pollIntervalMs: 200,
       write: () => undefined,
@@ -45,6 +57,7 @@ describe('cat API against moto', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await edge?.stop();
     await moto?.stop();
   });
 
@@ -87,6 +100,14 @@ describe('cat API against moto', () => {
     expect(report.removed.map((r) => r.action).sort()).toEqual(['DeleteBucket', 'DeleteObject', 'TerminateInstances']);
     await expect(s3.send(new HeadBucketCommand({ Bucket: buckets[0] }))).rejects.toThrow();
     expect((await miners()).every((m) => m.state === 'terminated')).toBe(true);
+
+    // What the trail shows: the seed's calls, each by the instance's role session.
+    const byInstance = records.filter((r) => (r.userIdentity as { arn?: string }).arn === 'arn:aws:sts::123456789012:assumed-role/cat-api-role/i-0123456789abcdef0');
+    expect(byInstance).toHaveLength(records.length);
+    const names = records.map((r) => r.eventName);
+    for (const name of ['CreateBucket', 'PutBucketTagging', 'PutObject', 'RunInstances', 'DeleteObject', 'DeleteBucket', 'TerminateInstances']) expect(names).toContain(name);
+    expect(names.filter((n) => n === 'RunInstances')).toHaveLength(1);
+    expect(names.filter((n) => n === 'CreateBucket')).toHaveLength(1);
   }, 60_000);
 
   it('/enough reports a bucket it could not delete with a 500, and still terminates the miner', async () => {
@@ -95,8 +116,10 @@ describe('cat API against moto', () => {
     const [bucket] = await listDecoyBuckets();
     // Someone put another object in the bucket: DeleteBucket fails with BucketNotEmpty.
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'loot.bin', Body: 'x' }));
+    records.length = 0;
     const enough = await fetch(`${url}/enough`);
     expect(enough.status).toBe(500);
+    expect(records).toContainEqual(expect.objectContaining({ eventName: 'DeleteBucket', errorCode: 'BucketNotEmpty' }));
     const report = (await enough.json()) as CleanupReport;
     expect(report.failed).toEqual([{ resource: `s3://${bucket}`, action: 'DeleteBucket', error: expect.stringMatching(/^BucketNotEmpty: /) }]);
     expect(report.removed.map((r) => r.action).sort()).toEqual(['DeleteObject', 'TerminateInstances']);
