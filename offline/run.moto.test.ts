@@ -14,7 +14,7 @@ function localTempDirs(): string[] {
   return fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('ctlab-local-'));
 }
 
-describe('run kms-mystery --local', () => {
+describe('run <scenario> --local', () => {
   let skip: string | undefined;
   beforeAll(async () => {
     skip = terraformMissing() ?? ((await motoAvailable()) ? undefined : 'python3 cannot import moto');
