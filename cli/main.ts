@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { cleanupCommand } from './cleanup';
 import { listCommand } from './list';
 import { deployCommand, destroyCommand } from './local-steps';
 import { logsCommand } from './logs';
@@ -40,6 +41,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(runCommand(io));
   program.addCommand(deployCommand(io));
   program.addCommand(destroyCommand(io));
+  program.addCommand(cleanupCommand(io));
   // addCommand does not pass these on: without them a bad option value of a subcommand would exit the process.
   const settle = (command: Command): void => {
     for (const sub of command.commands) {

@@ -89,7 +89,7 @@ describe('cat API against moto, through the edge', () => {
     const buckets = await listDecoyBuckets();
     expect(buckets).toHaveLength(1);
     const tagging = await s3.send(new GetBucketTaggingCommand({ Bucket: buckets[0] }));
-    expect(tagging.TagSet).toEqual([{ Key: 'lab', Value: 'cloudtrail' }]);
+    expect(tagging.TagSet).toEqual([{ Key: 'lab', Value: 'cloudtrail' }, { Key: 'launched-by', Value: 'moto-test' }]);
     const readme = await s3.send(new GetObjectCommand({ Bucket: buckets[0], Key: 'readme.txt' }));
     expect(await readme.Body!.transformToString()).toBe('PWNED?');
 

@@ -93,7 +93,7 @@ describe('cat API', () => {
     const bucket = s3.calls[0].input.Bucket as string;
     expect(bucket).toMatch(/^random-val-[0-9a-f-]{36}$/);
     expect(s3.calls[0].input.CreateBucketConfiguration).toEqual({ LocationConstraint: 'eu-west-1' });
-    expect(s3.calls[1].input).toEqual({ Bucket: bucket, Tagging: { TagSet: [{ Key: 'lab', Value: 'cloudtrail' }] } });
+    expect(s3.calls[1].input).toEqual({ Bucket: bucket, Tagging: { TagSet: [{ Key: 'lab', Value: 'cloudtrail' }, { Key: 'launched-by', Value: 'ctlab-suspicious-api-cat-api' }] } });
     expect(s3.calls[2].input).toMatchObject({ Bucket: bucket, Key: 'readme.txt', Body: 'PWNED?' });
 
     expect(ec2.names()).toEqual(['DescribeInstances', 'RunInstances']);

@@ -137,7 +137,10 @@ export function createApp(deps: AppDeps): CatApi {
     const location = config.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: config.region as BucketLocationConstraint } };
     await s3.send(new CreateBucketCommand({ Bucket: bucket, ...location }));
     state.bucket = bucket;
-    await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: LAB_TAG.key, Value: LAB_TAG.value }] } }));
+    // lab=cloudtrail as the original; launched-by, as on the miner, tells cleanup whose decoy it is.
+    await s3.send(
+      new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: LAB_TAG.key, Value: LAB_TAG.value }, { Key: LAUNCHED_BY_TAG_KEY, Value: config.launchedBy }] } }),
+    );
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: DECOY_OBJECT_KEY, Body: DECOY_OBJECT_BODY, ContentType: 'text/plain' }));
     log.info('created the decoy bucket', { bucket, key: DECOY_OBJECT_KEY });
   }
