@@ -34,7 +34,7 @@ describe('the separate offline steps: bad input', () => {
 
   it('rejects options that --local decides itself', async () => {
     expect((await run('simulate', 'kms-mystery', '--local', '--bucket', 'b', '--endpoint', 'http://localhost:1')).err).toEqual([
-      'cloudtrail-lab: --local finds the bucket and endpoint from the local session; drop --bucket, --endpoint',
+      'cloudtrail-lab: --local decides these itself; drop --bucket (the bucket comes from the local stack), --endpoint (the session is the endpoint)',
     ]);
     expect((await run('query', 'kms-mystery', '--local', '--logs', '/tmp')).err).toEqual(['cloudtrail-lab: --local reads the logs the local session delivers; drop --logs']);
   });

@@ -76,7 +76,7 @@ export function queryCommand(io: Io): Command {
         if (!name && options.sql === undefined && options.file === undefined) {
           const { verdict } = await queryLocal({ scenario, env: io.env, log });
           io.out(`answer: ${verdict.message}`);
-          if (!verdict.ok) process.exitCode = 1;
+          if (!verdict.ok) throw new Error(`the logs do not give the answer the deployed configuration implies (expected ${verdict.expected ?? 'another answer'})`);
           return;
         }
         const pulled = await pullLocalLogs({ scenario, env: io.env, log });

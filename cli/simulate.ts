@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { simulateLocal } from '../offline/session-steps';
 import { findScenario } from '../scenarios/registry';
-import { runCatApi } from '../simulator/cat-api-client';
+import { cleanupFailures, runCatApi } from '../simulator/cat-api-client';
 import { createProgress } from '../simulator/progress';
 import {
   DEFAULT_SIZE_BYTES,
@@ -47,7 +47,7 @@ async function simulateCatApi(io: Io, options: SimulateOptions, command: Command
   });
   for (const call of run.calls) {
     io.out(`${call.path} ${call.status}: ${call.summary}`);
-    for (const failed of call.report?.failed ?? []) io.err(`  /enough could not remove: ${failed}`);
+    for (const failed of cleanupFailures(call.report)) io.err(`  /enough could not remove: ${failed}`);
   }
   if (!run.ok) throw new Error(`the cat API answered ${run.calls.filter((c) => c.status >= 300).map((c) => `${c.path} ${c.status}`).join(', ')}`);
   if (!options.revert) io.err('the API created a random-val-* bucket and a crypto-miner instance: run again with --revert (it calls /enough), or `cloudtrail-lab cleanup suspicious-api`');
@@ -56,10 +56,15 @@ async function simulateCatApi(io: Io, options: SimulateOptions, command: Command
 /** `simulate <scenario> --local`: the scenario's offline traffic against its running local session, compressed in time by default. */
 async function simulateLocalSession(io: Io, scenario: string, options: SimulateOptions, command: Command): Promise<void> {
   const given = (name: string) => command.getOptionValueSource(name) !== 'default' && command.getOptionValueSource(name) !== undefined;
-  const conflicting = ['bucket', 'endpoint', 'runId', 'duration', 'url'].filter(given);
-  if (conflicting.length > 0) {
-    throw new Error(`--local finds the bucket and endpoint from the local session; drop ${conflicting.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
-  }
+  const reasons: Record<string, string> = {
+    bucket: '--bucket (the bucket comes from the local stack)',
+    endpoint: '--endpoint (the session is the endpoint)',
+    url: '--url (the API runs in the session)',
+    runId: '--run-id (each local run makes its own)',
+    duration: '--duration (local runs are counted: use --count)',
+  };
+  const conflicting = Object.keys(reasons).filter(given);
+  if (conflicting.length > 0) throw new Error(`--local decides these itself; drop ${conflicting.map((o) => reasons[o]).join(', ')}`);
   const facts = await simulateLocal({
     scenario,
     env: io.env,

@@ -86,11 +86,19 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   throw new Error(`moto_server did not answer on ${endpoint} within ${(options.startTimeoutMs ?? 30000) / 1000} s:\n${log}`);
 }
 
-/** True when python3 can import moto (the apply tier needs it). */
-export function motoAvailable(python = process.env.CTLAB_PYTHON ?? 'python3'): Promise<boolean> {
-  return new Promise((resolve) => {
+/**
+ * True when python3 can import moto (the emulator tiers need it). With
+ * CTLAB_REQUIRE_EMULATOR=1 (CI sets it), a missing moto is an error instead
+ * of a skipped tier, so a green run always means the tiers ran.
+ */
+export async function motoAvailable(python = process.env.CTLAB_PYTHON ?? 'python3'): Promise<boolean> {
+  const available = await new Promise<boolean>((resolve) => {
     const child = spawn(python, ['-c', 'import moto.server'], { stdio: 'ignore' });
     child.on('error', () => resolve(false));
     child.on('exit', (code) => resolve(code === 0));
   });
+  if (!available && process.env.CTLAB_REQUIRE_EMULATOR === '1') {
+    throw new Error(`${python} cannot import moto, and CTLAB_REQUIRE_EMULATOR=1 says the emulator tiers must run: pip install "moto[server]==5.2.1"`);
+  }
+  return available;
 }

@@ -5,7 +5,7 @@ import { RunningInstanceApp } from '../emulator/instance-apps';
 import { WebhookMessage } from '../emulator/webhook-sink';
 import { ControlAction } from './daemon';
 import { LambdaFailure, LocalTarget } from './local-target';
-import { SessionInfo, isAlive, readJson, sessionPaths } from './session-dir';
+import { SessionInfo, isAlive, isSessionProcess, readJson, sessionPaths } from './session-dir';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -69,18 +69,35 @@ export async function startDaemon(root: string, scenario: string, region: string
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+  if (child.pid !== undefined) {
+    signal(child.pid, 'SIGTERM');
+    for (let waited = 0; waited < 50 && isAlive(child.pid); waited++) await new Promise((resolve) => setTimeout(resolve, 200));
+    signal(child.pid, 'SIGKILL');
+  }
   throw new Error(`the local session for ${scenario} did not start within ${timeoutMs / 1000} s:\n${tail()}`);
 }
 
-/** Stops a background session: asks it, then signals it, and waits until its process is gone. */
+/** Sends a signal; a process that is already gone is not an error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/**
+ * Stops a background session: asks it, then signals it, and waits until its
+ * process is gone. Only ever signals a process that is a local session (a
+ * stale session.json may name a pid that another program reuses).
+ */
 export async function stopDaemon(info: SessionInfo, timeoutMs = 60_000): Promise<void> {
-  if (!isAlive(info.pid)) return;
-  await control(info, 'stop', {}, 10_000).catch(() => process.kill(info.pid, 'SIGTERM'));
+  if (!isSessionProcess(info.pid)) return;
+  await control(info, 'stop', {}, 10_000).catch(() => signal(info.pid, 'SIGTERM'));
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(info.pid)) {
+  while (isSessionProcess(info.pid)) {
     if (Date.now() > deadline) {
-      process.kill(info.pid, 'SIGKILL');
+      signal(info.pid, 'SIGKILL');
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -46,6 +46,14 @@ describe('the local session control API', () => {
     expect(stopped).toBe(0);
   });
 
+  it('answers stop first, then stops the session', async () => {
+    const response = await fetch(`${control.url}/stop`, { method: 'POST', headers: { 'x-ctlab-token': 'good-token' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(1);
+  });
+
   it('says which session did not answer when it is gone', async () => {
     const gone = { ...info('good-token'), controlUrl: 'http://127.0.0.1:9' };
     await expect(remoteTarget(gone).flush()).rejects.toThrow(`the local session for kms-mystery (process ${process.pid}) did not answer "flush"`);

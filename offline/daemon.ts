@@ -47,9 +47,9 @@ export async function serveControl(target: LocalTarget, token: string, stop: () 
         case 'webhook':
           return reply(200, await target.webhook());
         case 'stop':
-          reply(200, {});
-          await stop();
-          return;
+          // Stop once the answer is out: closing connections first could cut it off.
+          res.on('finish', () => void stop());
+          return reply(200, {});
         default:
           return reply(404, { error: `unknown action "${action}"; actions: bundles, refresh-trails, idle, flush, instance-app, webhook, stop` });
       }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { localRoot, readJson, runningSession, sessionPaths, writeJson } from './session-dir';
+import { isSessionProcess, localRoot, readJson, runningSession, sessionPaths, writeJson } from './session-dir';
 
 describe('local session folders', () => {
   let root: string;
@@ -28,6 +28,13 @@ describe('local session folders', () => {
 
   it('fails without a session, saying how to start one', () => {
     expect(() => runningSession(root, 'kms-mystery')).toThrow(`no local session for kms-mystery in ${root}: start one with \`cloudtrail-lab deploy kms-mystery --local\``);
+  });
+
+  it('treats a live process that is not a local session (a reused pid) as gone', () => {
+    const paths = sessionPaths(root, 'audit-trail');
+    writeJson(paths.info, { scenario: 'audit-trail', pid: process.pid });
+    expect(isSessionProcess(process.pid)).toBe(false);
+    expect(() => runningSession(root, 'audit-trail')).toThrow(/is no longer running/);
   });
 
   it('fails when the session process is gone, pointing at its log and at destroy', () => {

@@ -66,6 +66,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether `pid` is a running local-session process, not just any process
+ * that reused the number of one that ended (after a reboot, say). Where
+ * /proc is not there to ask, a live pid is taken for the session.
+ */
+export function isSessionProcess(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`offline${path.sep}daemon.ts`);
+  } catch {
+    return !fs.existsSync('/proc/self');
+  }
+}
+
 export function readJson<T>(file: string): T | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
@@ -93,7 +107,7 @@ export function runningSession(root: string, scenario: string): { info: SessionI
   if (!info) {
     throw new Error(`no local session for ${scenario} in ${root}: start one with \`cloudtrail-lab deploy ${scenario} --local\``);
   }
-  if (!isAlive(info.pid)) {
+  if (!isSessionProcess(info.pid)) {
     throw new Error(
       `the local session for ${scenario} (process ${info.pid}) is no longer running; its log is ${paths.daemonLog}. ` +
         `Clean up with \`cloudtrail-lab destroy ${scenario} --local\`, then deploy again`,

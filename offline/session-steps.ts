@@ -5,7 +5,7 @@ import { LocalTarget } from './local-target';
 import { findPlan } from './plans';
 import { PlanContext, SimulationFacts, SimulationOptions } from './plans/plan';
 import { Answers, Delivered, LocalStack, applyStack, answerQuestions, deliverLogs, destroyStack, localStack, settingsEnvFrom, stackOutputs } from './steps';
-import { DeploymentRecord, SessionInfo, SessionPaths, digestKeyDir, isAlive, localRoot, readJson, runningSession, sessionPaths, writeJson } from './session-dir';
+import { DeploymentRecord, SessionInfo, SessionPaths, digestKeyDir, isSessionProcess, localRoot, readJson, runningSession, sessionPaths, writeJson } from './session-dir';
 
 /**
  * The offline steps as separate commands sharing one background session per
@@ -53,7 +53,7 @@ export async function deployLocal(options: StepOptions): Promise<SessionInfo> {
   const root = localRoot(options.env);
   const paths = sessionPaths(root, options.scenario);
   const existing = readJson<SessionInfo>(paths.info);
-  if (existing && isAlive(existing.pid)) {
+  if (existing && isSessionProcess(existing.pid)) {
     throw new Error(`${options.scenario} is already deployed locally (session process ${existing.pid}); use it, or \`cloudtrail-lab destroy ${options.scenario} --local\` first`);
   }
   if (fs.existsSync(paths.dir)) {
@@ -76,9 +76,14 @@ export async function deployLocal(options: StepOptions): Promise<SessionInfo> {
     options.log(`deploy failed: ${(error as Error).message.split('\n')[0]}`);
     options.log(`tearing the half-deployed session down (its log was ${paths.daemonLog}):`);
     for (const line of fs.existsSync(paths.daemonLog) ? fs.readFileSync(paths.daemonLog, 'utf8').trim().split('\n').slice(-5) : []) options.log(`  ${line}`);
-    if (local) await destroyStack(local, options.log).catch(() => undefined);
-    await stopDaemon(info);
-    fs.rmSync(paths.dir, { recursive: true, force: true });
+    try {
+      if (local) await destroyStack(local, options.log).catch(() => undefined);
+      await stopDaemon(info);
+    } catch (cleanupError) {
+      options.log(`stopping the session failed too: ${(cleanupError as Error).message}`);
+    } finally {
+      fs.rmSync(paths.dir, { recursive: true, force: true });
+    }
     throw error;
   }
   options.log(`deployed. The session runs in the background (process ${info.pid}); reach it with:`);
@@ -128,16 +133,21 @@ export async function destroyLocal(options: StepOptions & { readonly saveLogs?: 
   const paths = sessionPaths(localRoot(options.env), options.scenario);
   const info = readJson<SessionInfo>(paths.info);
   if (!info && !fs.existsSync(paths.dir)) throw new Error(`no local session for ${options.scenario} to destroy in ${paths.dir}`);
-  if (info && isAlive(info.pid)) {
+  if (info && isSessionProcess(info.pid)) {
     if (readJson<DeploymentRecord>(paths.deployment)) {
-      const { context, local } = await attach(options);
-      if (options.saveLogs) {
-        await deliverLogs(context, options.scenario, paths.logs);
-        fs.cpSync(paths.logs, options.saveLogs, { recursive: true });
-        options.log(`logs saved to ${options.saveLogs}`);
+      try {
+        const { context, local } = await attach(options);
+        if (options.saveLogs) {
+          await deliverLogs(context, options.scenario, paths.logs);
+          fs.cpSync(paths.logs, options.saveLogs, { recursive: true });
+          options.log(`logs saved to ${options.saveLogs}`);
+        }
+        options.log('terraform destroy...');
+        await destroyStack(local, options.log);
+      } catch (error) {
+        // Stopping the session next removes everything the emulator held, so go on.
+        options.log(`destroy failed: ${(error as Error).message.split('\n')[0]} (stopping the session removes what the emulator held)`);
       }
-      options.log('terraform destroy...');
-      await destroyStack(local, options.log);
     }
     await stopDaemon(info);
     options.log(`stopped the local session (process ${info.pid})`);

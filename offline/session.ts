@@ -3,6 +3,7 @@ import { Edge, startEdge } from '../emulator/edge/edge-server';
 import { loadOrCreateDigestKeyPair } from '../emulator/edge/digest';
 import { IamKeys } from '../emulator/edge/iam-keys';
 import { IdentityRegistry } from '../emulator/edge/identities';
+import { Operation } from '../emulator/edge/operation';
 import { S3KmsCalls } from '../emulator/edge/s3-kms-calls';
 import { LocalEventBus } from '../emulator/events/event-bus';
 import { InstanceApps } from '../emulator/instance-apps';
@@ -57,34 +58,54 @@ export interface SessionOptions {
  * left first.
  */
 export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
-  const moto = await startMoto();
-  const identities = new IdentityRegistry();
-  const operator = { accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(20).toString('hex') };
-  identities.register(operator.accessKeyId, { type: 'IAMUser', userName: 'lab-operator', accountId: LOCAL_ACCOUNT, principalId: `AIDA${randomBytes(8).toString('hex').toUpperCase()}` });
-  const cloudtrail = new LocalCloudTrail({
-    motoEndpoint: moto.endpoint,
-    accountId: LOCAL_ACCOUNT,
-    region: options.region,
-    digestKey: options.digestKeyDir ? loadOrCreateDigestKeyPair(options.digestKeyDir) : undefined,
-  });
-  const iamKeys = new IamKeys({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, identities });
-  const s3KmsCalls = new S3KmsCalls({
-    motoEndpoint: moto.endpoint,
-    region: options.region,
-    accountId: LOCAL_ACCOUNT,
-    identities,
-    trailArnForObject: (bucket, key) => cloudtrail.configuredTrails.find((t) => t.bucket === bucket && key.startsWith(`${t.prefix ? `${t.prefix}/` : ''}AWSLogs/`))?.arn,
-  });
-  let lambda: LocalLambda | undefined;
-  let events: LocalEventBus | undefined;
-  let edge: Edge;
+  const log = (line: string) => options.onLog?.(line);
+  // What can fail without a process to clean up comes first.
+  const digestKey = options.digestKeyDir ? loadOrCreateDigestKeyPair(options.digestKeyDir) : undefined;
+  const started: { name: string; stop: () => Promise<unknown> }[] = [];
+  /** Stops what started, newest first; one failing step does not keep the others running. */
+  const stopAll = async () => {
+    for (const part of started.reverse()) {
+      try {
+        await part.stop();
+      } catch (error) {
+        log(`stopping ${part.name} failed: ${(error as Error).message}`);
+      }
+    }
+    started.length = 0;
+  };
   try {
-    edge = await startEdge({
+    const webhook = await startWebhookSink(randomBytes(12).toString('hex'));
+    started.push({ name: 'the webhook sink', stop: () => webhook.stop() });
+    const moto = await startMoto();
+    started.push({ name: 'moto', stop: () => moto.stop() });
+    const identities = new IdentityRegistry();
+    const operator = { accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(20).toString('hex') };
+    identities.register(operator.accessKeyId, { type: 'IAMUser', userName: 'lab-operator', accountId: LOCAL_ACCOUNT, principalId: `AIDA${randomBytes(8).toString('hex').toUpperCase()}` });
+    const cloudtrail = new LocalCloudTrail({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, region: options.region, digestKey });
+    const iamKeys = new IamKeys({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, identities });
+    const s3KmsCalls = new S3KmsCalls({
+      motoEndpoint: moto.endpoint,
+      region: options.region,
+      accountId: LOCAL_ACCOUNT,
+      identities,
+      trailArnForObject: (bucket, key) => cloudtrail.configuredTrails.find((t) => t.bucket === bucket && key.startsWith(`${t.prefix ? `${t.prefix}/` : ''}AWSLogs/`))?.arn,
+    });
+    let lambda: LocalLambda | undefined;
+    let events: LocalEventBus | undefined;
+    /** A hook that fails is logged, never turned into a failed call: moto has already done the work. */
+    const hook = async (name: string, op: Operation, work: () => unknown) => {
+      try {
+        await work();
+      } catch (error) {
+        log(`edge: ${name} after ${op.service} ${op.name} failed: ${(error as Error).message}`);
+      }
+    };
+    const edge = await startEdge({
       target: moto.endpoint,
       accountId: LOCAL_ACCOUNT,
       identities,
       onRecord: (record, op) => cloudtrail.record(record, op),
-      onError: (error) => options.onLog?.(`edge: ${error.stack ?? error.message}`),
+      onError: (error) => log(`edge: ${error.stack ?? error.message}`),
       intercept: async (op, body) => {
         if (op.service === 'events') return events?.intercept(op);
         if (op.service !== 'lambda' || op.name !== 'Invoke' || !lambda) return undefined;
@@ -102,48 +123,56 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
         };
       },
       afterCall: async (op, _status, bytes, response) => {
-        events?.afterCall(op, response);
-        await iamKeys.after(op);
-        for (const record of await s3KmsCalls.recordsFor(op)) await cloudtrail.record(record, { ...op, service: 'kms', name: String(record.eventName) });
+        await hook('the event bus', op, () => events?.afterCall(op, response));
+        await hook('learning IAM keys', op, () => iamKeys.after(op));
+        await hook("recording S3's KMS calls", op, async () => {
+          for (const record of await s3KmsCalls.recordsFor(op)) await cloudtrail.record(record, { ...op, service: 'kms', name: String(record.eventName) });
+        });
         if (!lambda || op.service !== 's3') return;
-        if (op.name === 'PutBucketNotificationConfiguration') lambda.notificationsChanged(String(op.params.bucketName));
+        const runtime = lambda;
+        if (op.name === 'PutBucketNotificationConfiguration') runtime.notificationsChanged(String(op.params.bucketName));
         if (op.name === 'PutObject' || op.name === 'CopyObject' || op.name === 'CompleteMultipartUpload') {
           const eventName = `ObjectCreated:${op.name === 'PutObject' ? 'Put' : op.name === 'CopyObject' ? 'Copy' : 'CompleteMultipartUpload'}`;
-          await lambda.objectCreated(String(op.params.bucketName), String(op.params.key), bytes, eventName);
+          await hook('S3 event notifications', op, () => runtime.objectCreated(String(op.params.bucketName), String(op.params.key), bytes, eventName));
         }
       },
     });
+    started.push({ name: 'the edge', stop: () => edge.stop() });
+    // Stopped after the apps and functions (nothing new to record), before moto goes: the last second's calls are in the files.
+    started.push({
+      name: 'CloudTrail delivery',
+      stop: async () => {
+        try {
+          await cloudtrail.stop();
+        } catch (error) {
+          throw new Error(`${cloudtrail.delivery.waiting} record(s) could not be delivered: ${(error as Error).message}`);
+        }
+      },
+    });
+    const runtime = new LocalLambda({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog }, options.bundles);
+    lambda = runtime;
+    started.push({ name: 'the Lambda runtime', stop: () => runtime.stop() });
+    // Its deliveries count as the runtime's work in flight: lambda.idle() waits for them too.
+    events = new LocalEventBus({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, invoker: runtime, onLog: options.onLog });
+    const instances = new InstanceApps({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog });
+    started.push({ name: 'the instance apps', stop: () => instances.stop() });
+    cloudtrail.start((options.deliveryIntervalSeconds ?? 5) * 1000);
+    return {
+      moto,
+      edge,
+      cloudtrail,
+      lambda: runtime,
+      events,
+      identities,
+      instances,
+      webhook,
+      operator,
+      region: options.region,
+      idle: (timeoutMs) => runtime.idle(timeoutMs),
+      stop: stopAll,
+    };
   } catch (error) {
-    await moto.stop();
+    await stopAll();
     throw error;
   }
-  lambda = new LocalLambda({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog }, options.bundles);
-  const runtime = lambda;
-  // Its deliveries count as the runtime's work in flight: lambda.idle() waits for them too.
-  events = new LocalEventBus({ motoEndpoint: moto.endpoint, accountId: LOCAL_ACCOUNT, invoker: runtime, onLog: options.onLog });
-  const instances = new InstanceApps({ motoEndpoint: moto.endpoint, edgeEndpoint: edge.endpoint, region: options.region, accountId: LOCAL_ACCOUNT, identities, onLog: options.onLog });
-  const webhook = await startWebhookSink(randomBytes(12).toString('hex'));
-  cloudtrail.start((options.deliveryIntervalSeconds ?? 5) * 1000);
-  const session: LocalSession = {
-    moto,
-    edge,
-    cloudtrail,
-    lambda,
-    events,
-    identities,
-    instances,
-    webhook,
-    operator,
-    region: options.region,
-    idle: (timeoutMs) => runtime.idle(timeoutMs),
-    async stop() {
-      await instances.stop();
-      await lambda?.stop();
-      await cloudtrail.stop().catch(() => undefined);
-      await edge.stop();
-      await moto.stop();
-      await webhook.stop();
-    },
-  };
-  return session;
 }

@@ -1,3 +1,4 @@
+import type { CleanupReport } from '../modules/suspicious-api/app/app';
 import { userAgentFor } from './uploader';
 
 /** One call to the cat API and what it answered. */
@@ -8,7 +9,12 @@ export interface CatApiCall {
   /** The answer's text (JSON for /enough), or its content type and size for a picture. */
   readonly summary: string;
   /** /enough's report: what it removed and what failed. @default - other paths */
-  readonly report?: { removed?: string[]; failed?: string[]; message?: string };
+  readonly report?: CleanupReport;
+}
+
+/** One line per resource /enough could not remove: `DeleteBucket s3://random-val-...: BucketNotEmpty: ...`. */
+export function cleanupFailures(report: CleanupReport | undefined): string[] {
+  return (report?.failed ?? []).map((f) => `${f.action} ${f.resource}: ${f.error}`);
 }
 
 export interface CatApiRun {

@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { clearWebhookCache, clients, delivery, handler, redact, stateChanges } from './index';
+import { clearWebhookCache, clients, delivery, handler, isAllowedWebhookUrl, redact, stateChanges } from './index';
 
 // The notifier against a local HTTP server standing in for the Slack webhook.
 const SECRET_PATH = '/services/T0000LAB/B0000LAB/s3cr3tT0k3nThatMustNotLeak';
@@ -138,6 +138,9 @@ describe('ec2-alert-notifier', () => {
     try {
       await expect(handler(snsEvent({ id: 'i-0abc1234def567890', state: 'running' }), context)).rejects.toThrow(/could not post the alert to the webhook: TypeError: ECONNREFUSED/);
       expect(logs.filter((l) => JSON.parse(l).level === 'warn')).toHaveLength(2);
+      // Checked here: the URL is reset below, before afterEach looks at the logs.
+      expect(logs.join('\n')).not.toContain(`127.0.0.1:${port}`);
+      expect(logs.join('\n')).not.toContain(SECRET_PATH);
     } finally {
       url = `http://127.0.0.1:${(server.address() as { port: number }).port}${SECRET_PATH}`;
     }
@@ -173,6 +176,21 @@ describe('ec2-alert-notifier', () => {
     await expect(handler(event, context)).rejects.toThrow(message);
     expect(received).toHaveLength(0);
     expect(JSON.parse(logs[0])).toMatchObject({ level: 'error', requestId: 'req-1', message: expect.stringMatching(message) });
+  });
+});
+
+describe('isAllowedWebhookUrl', () => {
+  it('takes https URLs, and plain http only to loopback (the offline sink)', () => {
+    expect(isAllowedWebhookUrl('https://hooks.slack.com/services/T0/B0/x')).toBe(true);
+    expect(isAllowedWebhookUrl('http://127.0.0.1:8080/services/local/x')).toBe(true);
+    expect(isAllowedWebhookUrl('http://localhost:8080/x')).toBe(true);
+  });
+
+  it('rejects plain http to anywhere else, other schemes and non-URLs', () => {
+    expect(isAllowedWebhookUrl('http://hooks.slack.com/services/T0/B0/x')).toBe(false);
+    expect(isAllowedWebhookUrl('http://127.0.0.1.evil.example/x')).toBe(false);
+    expect(isAllowedWebhookUrl('ftp://hooks.slack.com/x')).toBe(false);
+    expect(isAllowedWebhookUrl('hooks.slack.com/services')).toBe(false);
   });
 });
 

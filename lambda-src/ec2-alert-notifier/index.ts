@@ -118,11 +118,23 @@ export async function webhookUrl(parameterName: string, now = Date.now()): Promi
     }
     throw new HandlerError(`could not read SSM parameter ${parameterName}: ${(error as Error)?.name ?? 'error'}`);
   }
-  if (!value || !/^https?:\/\//.test(value)) {
-    throw new HandlerError(`SSM parameter ${parameterName} does not hold an http(s) URL`);
+  if (!value || !isAllowedWebhookUrl(value)) {
+    throw new HandlerError(`SSM parameter ${parameterName} does not hold an https:// URL (plain http:// only to a loopback address, for local tests)`);
   }
   cachedWebhook = { name: parameterName, url: value, readAt: now };
   return value;
+}
+
+/** The webhook URL is a bearer secret and alerts name instances: https only, except to loopback (the offline lab's sink). */
+export function isAllowedWebhookUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
 /** Removes a secret (the URL, and its path, which is the secret part of a Slack webhook) from a text. */

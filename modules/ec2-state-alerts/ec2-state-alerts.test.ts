@@ -35,6 +35,12 @@ describe('Ec2StateAlerts', () => {
       resources: [ref('aws_sns_topic', 'alerts_topic', 'arn')],
       condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ref('aws_cloudwatch_event_rule', 'alerts_rule', 'arn')] }],
     });
+    expect(statementWithSid(stack, 'DenyPublishExceptThisRule')).toMatchObject({
+      effect: 'Deny',
+      principals: [{ type: '*', identifiers: ['*'] }],
+      actions: ['sns:Publish'],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:SourceArn', values: [ref('aws_cloudwatch_event_rule', 'alerts_rule', 'arn')] }],
+    });
     expect(statementWithSid(stack, 'EventBridgePublishEncryptedAlerts')).toMatchObject({
       principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
       actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],

@@ -108,6 +108,15 @@ export class Ec2StateAlerts extends Construct {
           resources: [this.topic.arn],
           conditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
         },
+        {
+          // Without it, any principal of the account with sns:Publish could post a fake alert.
+          sid: 'DenyPublishExceptThisRule',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['sns:Publish'],
+          resources: [this.topic.arn],
+          conditions: [{ test: 'ArnNotEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
+        },
       ],
     });
     new SnsTopicPolicy(this, 'topic-policy-attachment', { arn: this.topic.arn, policy: topicPolicy.json });

@@ -44,8 +44,13 @@ describe('SuspiciousApi', () => {
   it('scopes S3 to random-val-* buckets and their readme.txt, and the bundle read to its own objects', () => {
     const statements = roleStatements(build().stack);
     const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+    expect(bySid.CreateDecoyBuckets).toMatchObject({ actions: ['s3:CreateBucket'], resources: ['arn:${data.aws_partition.partition.partition}:s3:::random-val-*'] });
     expect(bySid.ManageDecoyBuckets.resources).toEqual(['arn:${data.aws_partition.partition.partition}:s3:::random-val-*']);
     expect(bySid.ManageDecoyObject.resources).toEqual(['arn:${data.aws_partition.partition.partition}:s3:::random-val-*/readme.txt']);
+    // Bucket names are global: an existing random-val-* bucket is touched only in this account.
+    for (const sid of ['ManageDecoyBuckets', 'ManageDecoyObject']) {
+      expect(bySid[sid].condition).toEqual([{ test: 'StringEquals', variable: 's3:ResourceAccount', values: ['${data.aws_caller_identity.caller.account_id}'] }]);
+    }
     expect(bySid.ReadAppBundle).toMatchObject({
       actions: ['s3:GetObject'],
       resources: [expect.stringMatching(/^\$\{aws_s3_bucket\.api_code_bucket_[0-9A-F]{8}\.arn\}\/suspicious-api\/[0-9a-f]{16}\/\*$/)],
@@ -66,7 +71,7 @@ describe('SuspiciousApi', () => {
       { test: 'StringEquals', variable: 'ec2:InstanceType', values: ['t3.micro'] },
       { test: 'StringEquals', variable: 'ec2:MetadataHttpTokens', values: ['required'] },
     ]);
-    expect(bySid.LaunchTaggedMinerVolume.condition).toEqual(tagConditions);
+    expect(bySid.LaunchTaggedMinerVolume.condition).toEqual([...tagConditions, { test: 'Bool', variable: 'ec2:Encrypted', values: ['true'] }]);
     expect(bySid.LaunchMinerFrom.resources).toEqual([
       expect.stringMatching(/::image\/\$\{data\.aws_ssm_parameter\.api_ami_[0-9A-F]{8}\.insecure_value\}$/),
       expect.stringMatching(/:subnet\/\$\{element\(sort\(data\.aws_subnets\.api_default-subnets_[0-9A-F]{8}\.ids\), 0\)\}$/),

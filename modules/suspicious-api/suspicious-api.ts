@@ -293,15 +293,20 @@ export class SuspiciousApi extends Construct {
 
     this.role.addToPrincipalPolicy({ sid: 'ReadAppBundle', actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${keyPrefix}/*`)] });
     this.bucket.encryptionKey?.grantDecrypt(this.role);
+    // A bucket name is global: once created, random-val-* buckets are touched only in this account.
+    const inThisAccount = { test: 'StringEquals', variable: 's3:ResourceAccount', values: [accountId] };
+    this.role.addToPrincipalPolicy({ sid: 'CreateDecoyBuckets', actions: ['s3:CreateBucket'], resources: [decoyBuckets] });
     this.role.addToPrincipalPolicy({
       sid: 'ManageDecoyBuckets',
-      actions: ['s3:CreateBucket', 's3:PutBucketTagging', 's3:DeleteBucket'],
+      actions: ['s3:PutBucketTagging', 's3:DeleteBucket'],
       resources: [decoyBuckets],
+      conditions: [inThisAccount],
     });
     this.role.addToPrincipalPolicy({
       sid: 'ManageDecoyObject',
       actions: ['s3:PutObject', 's3:DeleteObject'],
       resources: [`${decoyBuckets}/${DECOY_OBJECT_KEY}`],
+      conditions: [inThisAccount],
     });
     this.role.addToPrincipalPolicy({
       sid: 'LaunchTaggedMiner',
@@ -318,7 +323,8 @@ export class SuspiciousApi extends Construct {
       sid: 'LaunchTaggedMinerVolume',
       actions: ['ec2:RunInstances'],
       resources: [ec2Arn('volume/*')],
-      conditions: [...requestTags, onlyTheseTagKeys],
+      // The miner's root volume is encrypted, like the API's own.
+      conditions: [...requestTags, onlyTheseTagKeys, { test: 'Bool', variable: 'ec2:Encrypted', values: ['true'] }],
     });
     this.role.addToPrincipalPolicy({
       sid: 'LaunchMinerFrom',

@@ -4,7 +4,7 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DECOY_BUCKET_PREFIX, LAUNCHED_BY_TAG_KEY, MINER_NAME } from '../../modules/suspicious-api/app/contract';
 import { SuspiciousApi } from '../../modules/suspicious-api/suspicious-api';
-import { runCatApi } from '../../simulator/cat-api-client';
+import { cleanupFailures, runCatApi } from '../../simulator/cat-api-client';
 import { newRunId } from '../../simulator/uploader';
 import { LocalTarget } from '../local-target';
 import { OfflinePlan, PlanContext, SimulationFacts, outputString } from './plan';
@@ -82,7 +82,7 @@ export const suspiciousApiPlan: OfflinePlan = {
       statuses: run.calls.map((c) => `${c.path} ${c.status}`),
       minerAlerts: alerts,
       leftovers: left,
-      enoughFailed: enough?.report?.failed ?? (enough && enough.status >= 300 ? [enough.summary] : []),
+      enoughFailed: enough && enough.status >= 300 ? (cleanupFailures(enough.report).length ? cleanupFailures(enough.report) : [enough.summary]) : [],
     };
   },
 

@@ -103,6 +103,7 @@ describe('cat API', () => {
       { Key: 'lab', Value: 'cloudtrail' },
       { Key: 'launched-by', Value: 'ctlab-suspicious-api-cat-api' },
     ];
+    expect(run.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, DeleteOnTermination: true, VolumeType: 'gp3', VolumeSize: 8 } }]);
     expect(run).toMatchObject({
       ImageId: 'ami-0123456789abcdef0',
       InstanceType: 't3.micro',

@@ -18,6 +18,8 @@ import {
   DECOY_OBJECT_KEY,
   LAB_TAG,
   LAUNCHED_BY_TAG_KEY,
+  MINER_ROOT_DEVICE,
+  MINER_ROOT_VOLUME_GIB,
   MINER_INSTANCE_TYPE,
   MINER_NAME,
   minerTags,
@@ -165,6 +167,8 @@ export function createApp(deps: AppDeps): CatApi {
         UserData: Buffer.from(minerUserData(config.minerLifetimeMinutes)).toString('base64'),
         MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
         CreditSpecification: { CpuCredits: 'standard' },
+        // Encrypted root volume (the role's policy requires it), removed with the instance.
+        BlockDeviceMappings: [{ DeviceName: MINER_ROOT_DEVICE, Ebs: { Encrypted: true, DeleteOnTermination: true, VolumeType: 'gp3', VolumeSize: MINER_ROOT_VOLUME_GIB } }],
         TagSpecifications: [
           { ResourceType: 'instance', Tags: tags },
           { ResourceType: 'volume', Tags: tags },

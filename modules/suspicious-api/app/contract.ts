@@ -19,6 +19,9 @@ export const MINER_NAME = 'crypto-miner';
  */
 export const LAUNCHED_BY_TAG_KEY = 'launched-by';
 export const MINER_INSTANCE_TYPE = 't3.micro';
+/** The miner's root volume: Amazon Linux's root device, the AMI's 8 GiB, encrypted. */
+export const MINER_ROOT_DEVICE = '/dev/xvda';
+export const MINER_ROOT_VOLUME_GIB = 8;
 /** Minutes a miner runs before its user data powers it off (and the shutdown behaviour terminates it). */
 export const DEFAULT_MINER_LIFETIME_MINUTES = 60;
 export const MAX_MINER_LIFETIME_MINUTES = 24 * 60;
