@@ -20,8 +20,10 @@ describe('the offline steps as separate commands', () => {
   });
   afterAll(async () => {
     // Never leave a session behind, whatever failed.
-    const info = readJson<SessionInfo>(sessionPaths(root, 'kms-mystery').info);
-    if (info && isAlive(info.pid)) process.kill(info.pid, 'SIGTERM');
+    for (const scenario of ['kms-mystery', 'suspicious-api']) {
+      const info = readJson<SessionInfo>(sessionPaths(root, scenario).info);
+      if (info && isAlive(info.pid)) process.kill(info.pid, 'SIGTERM');
+    }
     fs.rmSync(root, { recursive: true, force: true });
   });
   const run = async (...args: string[]) => {
@@ -30,8 +32,8 @@ describe('the offline steps as separate commands', () => {
     return { code, out, err };
   };
 
-  it('deploys, simulates, answers and destroys through one background session', async () => {
-    if (skip) return;
+  /** A scenario's steps, asserted as they go; the two scenarios run at the same time, each in its own session. */
+  async function kmsMysterySteps(): Promise<void> {
     const deployed = await run('deploy', 'kms-mystery', '--local');
     expect(deployed.err.join('\n')).not.toMatch(/deploy failed/);
     expect(deployed.code).toBe(0);
@@ -51,11 +53,40 @@ describe('the offline steps as separate commands', () => {
     const rows = JSON.parse(named.out.join('\n')) as { caller: string; kms_calls: number }[];
     expect(rows.map((r) => r.caller).sort()).toEqual(['steps-kms-mystery-lambda-app-1', 'steps-kms-mystery-lambda-app-2', 'steps-kms-mystery-lambda-app-3']);
 
-    const destroyed = await run('destroy', 'kms-mystery', '--local');
+    await destroyAndCheck('kms-mystery', info);
+  }
+
+  /** suspicious-api: /cat in one step leaves the miner; the answer says so; --revert in a later step cleans up, through the same app. */
+  async function suspiciousApiSteps(): Promise<void> {
+    expect((await run('deploy', 'suspicious-api', '--local')).code).toBe(0);
+    const info = readJson<SessionInfo>(sessionPaths(root, 'suspicious-api').info)!;
+
+    expect((await run('simulate', 'suspicious-api', '--local')).code).toBe(0);
+    const before = await run('query', 'suspicious-api', '--local');
+    expect(before.code).toBe(0);
+    expect(before.out).toEqual([expect.stringMatching(/launched 1 miner\(s\); the webhook got 1 alert\(s\), for running; call \/enough \(simulate --revert\) to clean up$/)]);
+
+    expect((await run('simulate', 'suspicious-api', '--local', '--revert')).code).toBe(0);
+    const after = await run('query', 'suspicious-api', '--local');
+    expect(after.code).toBe(0);
+    // Still one miner and one alert: the second /cat found the running miner and launched none.
+    expect(after.out).toEqual([expect.stringMatching(/launched 1 miner\(s\); the webhook got 1 alert\(s\), for running; \/enough left nothing behind$/)]);
+
+    await destroyAndCheck('suspicious-api', info);
+  }
+
+  async function destroyAndCheck(scenario: string, info: SessionInfo): Promise<void> {
+    const destroyed = await run('destroy', scenario, '--local');
     expect(destroyed.code).toBe(0);
     expect(isAlive(info.pid)).toBe(false);
-    expect(fs.existsSync(sessionPaths(root, 'kms-mystery').dir)).toBe(false);
+    expect(fs.existsSync(sessionPaths(root, scenario).dir)).toBe(false);
     const motoPort = info.motoEndpoint.split(':').pop();
     expect(execSync('ps -eo args', { encoding: 'utf8' }).split('\n').filter((l) => l.includes('moto_compat.py') && l.includes(`-p ${motoPort}`))).toEqual([]);
+  }
+
+  it('deploys, simulates, answers and destroys through one background session per scenario', async () => {
+    if (skip) return;
+    const results = await Promise.allSettled([kmsMysterySteps(), suspiciousApiSteps()]);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
   }, 400_000);
 });
