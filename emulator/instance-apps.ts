@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
 import { IdentityRegistry } from './edge/identities';
-import { freePort } from './moto-server';
+import { freePort, stopProcess } from './moto-server';
 
 /** An app to run as if on an EC2 instance that Terraform launched in the emulator. */
 export interface InstanceAppSpec {
@@ -111,17 +111,7 @@ export class InstanceApps {
 
   /** Stops every app. */
   async stop(): Promise<void> {
-    await Promise.all(
-      [...this.running.values()].map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-          }),
-      ),
-    );
+    await Promise.all([...this.running.values()].map(({ child }) => stopProcess(child)));
     this.running.clear();
   }
 }

@@ -46,7 +46,8 @@ async function isUp(endpoint: string): Promise<boolean> {
   }
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+/** Ends a child process: SIGTERM, then SIGKILL after 3 s; resolves once it has exited. */
+export function stopProcess(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
