@@ -14,7 +14,15 @@ export function deployCommand(io: Io): Command {
     .option('--local', 'on the local emulator (moto + the local AWS edge), in a background session')
     .action(async (scenario: string, options: { local?: boolean }) => {
       if (!options.local) throw needsLocal('deploy', scenario);
-      const info = await deployLocal({ scenario, env: io.env, log: (line) => io.err(line) });
+      // Ctrl-C reaches Terraform too, which stops; the failed deploy then tears the half-made session down.
+      const onSigint = () => io.err('interrupted: stopping Terraform, then removing the half-deployed session');
+      process.on('SIGINT', onSigint);
+      let info;
+      try {
+        info = await deployLocal({ scenario, env: io.env, log: (line) => io.err(line) });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
       io.out(`${scenario} deployed locally: edge ${info.edgeEndpoint}, session process ${info.pid}`);
       io.out(`next: cloudtrail-lab simulate ${scenario} --local, then cloudtrail-lab query ${scenario} --local, then cloudtrail-lab destroy ${scenario} --local`);
     });
