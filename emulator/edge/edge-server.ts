@@ -154,6 +154,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const outcome: CallOutcome = {
         status: reply.status,
         json,
+        xml: contentType.includes('xml') || text.startsWith('<?xml') ? text : undefined,
         errorCode: error.code,
         errorMessage: error.message,
         requestId: String(reply.headers['x-amzn-requestid'] ?? reply.headers['x-amz-request-id'] ?? '') || undefined,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Identity, userIdentityOf } from './identities';
 import { Operation } from './operation';
+import { ec2RequestParameters, responseElementsFromXml } from './query-elements';
 
 /** Request fields CloudTrail never records: secrets, plaintext and payloads. */
 const SECRET_FIELDS = new Set(['Plaintext', 'CiphertextBlob', 'Body', 'Payload', 'Password', 'SecretAccessKey', 'SessionToken', 'PrivateKey', 'ZipFile', 'SecretString', 'Value']);
@@ -47,9 +48,19 @@ export interface CallOutcome {
   readonly status: number;
   /** The response body as JSON, when it is JSON. */
   readonly json?: Record<string, unknown>;
+  /** The response body when it is XML (query-protocol services, S3). @default - not XML */
+  readonly xml?: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
   readonly requestId?: string;
+}
+
+/** Services whose XML answers CloudTrail shows as responseElements; S3's it does not (only a few headers). */
+const QUERY_PROTOCOL = new Set(['ec2', 'iam', 'sts', 'sns', 'sqs']);
+
+function queryResponseElements(op: Operation, xml: string | undefined): Record<string, unknown> | null {
+  if (!xml || !QUERY_PROTOCOL.has(op.service)) return null;
+  return responseElementsFromXml(xml) ?? null;
 }
 
 export interface RecordContext {
@@ -67,8 +78,7 @@ export function buildRecord(op: Operation, outcome: CallOutcome, context: Record
   const readOnly = isReadOnly(op);
   const failed = outcome.status >= 400;
   const response = outcome.json ?? {};
-  const responseElements =
-    failed || readOnly || !outcome.json ? null : visibleParams(Object.fromEntries(Object.entries(response).filter(([, v]) => v === null || typeof v !== 'object')));
+  const responseElements = failed || readOnly ? null : outcome.json ? visibleParams(Object.fromEntries(Object.entries(response).filter(([, v]) => v === null || typeof v !== 'object'))) : queryResponseElements(op, outcome.xml);
   return {
     eventVersion: '1.11',
     userIdentity: context.identity && op.accessKeyId ? userIdentityOf(context.identity, op.accessKeyId) : { type: 'Unknown', accessKeyId: op.accessKeyId },
@@ -79,7 +89,7 @@ export function buildRecord(op: Operation, outcome: CallOutcome, context: Record
     sourceIPAddress: context.sourceIp,
     userAgent: context.userAgent,
     ...(failed ? { errorCode: outcome.errorCode ?? `Http${outcome.status}`, errorMessage: outcome.errorMessage } : {}),
-    requestParameters: visibleParams(op.params),
+    requestParameters: op.service === 'ec2' ? ec2RequestParameters(op.params) : visibleParams(op.params),
     responseElements,
     requestID: outcome.requestId ?? randomUUID(),
     eventID: randomUUID(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeEvent, eventTime } from './types';
-import { xmlValues } from './xml';
+import { xmlValues } from '../xml';
 
 /** The states an instance passes through after each call, as EventBridge reports them. */
 const TRANSITIONS: Readonly<Record<string, readonly [string, string]>> = {

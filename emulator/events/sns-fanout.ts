@@ -3,7 +3,7 @@ import { Operation } from '../edge/operation';
 import { ResourceDirectory, regionOf } from './moto-directory';
 import { evaluateResourcePolicy } from './resource-policy';
 import { AsyncInvoker, FailedDelivery } from './types';
-import { xmlValues } from './xml';
+import { xmlValues } from '../xml';
 
 /** A message published to a topic. */
 export interface SnsMessage {

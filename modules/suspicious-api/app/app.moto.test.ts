@@ -107,6 +107,11 @@ describe('cat API against moto, through the edge', () => {
     const names = records.map((r) => r.eventName);
     for (const name of ['CreateBucket', 'PutBucketTagging', 'PutObject', 'RunInstances', 'DeleteObject', 'DeleteBucket', 'TerminateInstances']) expect(names).toContain(name);
     expect(names.filter((n) => n === 'RunInstances')).toHaveLength(1);
+    // The investigator's way to the miner: RunInstances' responseElements name the instance it launched.
+    const launch = records.find((r) => r.eventName === 'RunInstances') as { requestParameters: Record<string, unknown>; responseElements: { instancesSet: { items: { instanceId: string }[] } } };
+    expect(launch.responseElements.instancesSet.items.map((i) => i.instanceId)).toEqual([running[0].id]);
+    expect(launch.requestParameters).toMatchObject({ instanceType: 't3.micro', tagSpecificationSet: { items: expect.arrayContaining([expect.objectContaining({ resourceType: 'instance' })]) } });
+    expect(launch.requestParameters).not.toHaveProperty('userData');
     expect(names.filter((n) => n === 'CreateBucket')).toHaveLength(1);
   }, 60_000);
 
