@@ -145,7 +145,13 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
         try {
           await cloudtrail.stop();
         } catch (error) {
-          throw new Error(`${cloudtrail.delivery.waiting} record(s) could not be delivered: ${(error as Error).message}`);
+          const message = (error as Error).message;
+          // After `destroy`, its own last calls have nowhere to go: as in AWS, a deleted bucket takes no more logs.
+          if (/bucket does not exist|NoSuchBucket/i.test(message)) {
+            log(`${cloudtrail.delivery.waiting} record(s) made after the trail's bucket was deleted were not delivered (as in AWS)`);
+            return;
+          }
+          throw new Error(`${cloudtrail.delivery.waiting} record(s) could not be delivered: ${message}`);
         }
       },
     });
