@@ -62,6 +62,7 @@ export class Delivery {
     const batches = [...this.pending.entries()];
     this.pending.clear();
     const files: DeliveredFile[] = [];
+    const failures: string[] = [];
     for (const [id, batch] of batches) {
       if (batch.records.length === 0) continue;
       const json = Buffer.from(JSON.stringify({ Records: batch.records }));
@@ -78,11 +79,12 @@ export class Delivery {
           }),
         );
       } catch (error) {
-        // Keep the records for the next flush instead of losing them.
+        // Keep the records for the next flush instead of losing them, and go on with the other trails.
         const back = this.pending.get(id) ?? { ...batch, records: [] };
         back.records.unshift(...batch.records);
         this.pending.set(id, back);
-        throw new Error(`could not deliver ${batch.records.length} record(s) of trail ${batch.trail.name} to s3://${batch.trail.bucket}: ${(error as Error).message}`);
+        failures.push(`could not deliver ${batch.records.length} record(s) of trail ${batch.trail.name} to s3://${batch.trail.bucket}: ${(error as Error).message}`);
+        continue;
       }
       const times = batch.records.map((r) => String(r.eventTime)).sort();
       const file: DeliveredFile = { trail: batch.trail.arn, bucket: batch.trail.bucket, key, records: batch.records.length, json, oldestEventTime: times[0], newestEventTime: times[times.length - 1] };
@@ -90,6 +92,7 @@ export class Delivery {
       this.delivered.push(file);
       await this.onDelivered(file, batch.trail);
     }
+    if (failures.length > 0) throw new Error(failures.join('; '));
     return files;
   }
 }
