@@ -2,25 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Delivery } from '../emulator/edge/delivery';
 import { DIGEST_PUBLIC_KEY_FILE, DigestWriter, loadOrCreateDigestKeyPair } from '../emulator/edge/digest';
-import { TrailConfig } from '../emulator/edge/trails';
-import { METADATA_SUFFIX } from '../emulator/verify-logs';
+import { folderS3, testTrail } from '../emulator/edge/testing';
 import { main } from './main';
 import { captureIo } from './testing';
 
 const ACCOUNT = '123456789012';
-const TRAIL: TrailConfig = {
-  name: 'audit',
-  arn: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/audit`,
-  homeRegion: 'us-east-1',
-  bucket: 'audit-logs',
-  multiRegion: false,
-  includeGlobalServiceEvents: true,
-  logFileValidation: true,
-  logging: true,
-};
+const TRAIL = testTrail({ multiRegion: false });
 
 describe('cloudtrail-lab verify-logs', () => {
   let work: string;
@@ -33,15 +22,7 @@ describe('cloudtrail-lab verify-logs', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'ctlab-verify-cli-'));
     logs = path.join(work, 'logs');
     keyDir = path.join(work, 'key');
-    const s3 = {
-      send: async (command: PutObjectCommand) => {
-        const target = path.join(logs, ...String(command.input.Key).split('/'));
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, command.input.Body as Buffer);
-        if (command.input.Metadata) fs.writeFileSync(`${target}${METADATA_SUFFIX}`, JSON.stringify(command.input.Metadata));
-        return {};
-      },
-    } as unknown as S3Client;
+    const s3 = folderS3(logs);
     let now = new Date();
     const digests = new DigestWriter(s3, ACCOUNT, loadOrCreateDigestKeyPair(keyDir), { clock: () => now });
     const delivery = new Delivery(s3, ACCOUNT, async (file, trail) => digests.collect(file, trail));

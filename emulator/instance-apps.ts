@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
 import { IdentityRegistry } from './edge/identities';
-import { freePort, stopProcess } from './moto-server';
+import { directMotoConfig, freePort, stopProcess } from './moto-server';
 
 /** An app to run as if on an EC2 instance that Terraform launched in the emulator. */
 export interface InstanceAppSpec {
@@ -45,7 +45,7 @@ export class InstanceApps {
   private readonly iam: IAMClient;
 
   constructor(private readonly options: InstanceAppsOptions) {
-    const config = { endpoint: options.motoEndpoint, region: options.region, credentials: { accessKeyId: 'AKIALOCALINSTANCES01', secretAccessKey: 'local' } };
+    const config = directMotoConfig(options.motoEndpoint, options.region, 'AKIALOCALINSTANCES01');
     this.ec2 = new EC2Client(config);
     this.iam = new IAMClient(config);
   }

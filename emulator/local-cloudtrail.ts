@@ -4,6 +4,7 @@ import { DeliveredFile, Delivery } from './edge/delivery';
 import { DigestKeyPair, DigestWriter } from './edge/digest';
 import { Operation } from './edge/operation';
 import { TrailConfig, readTrails, trailsRecording } from './edge/trails';
+import { directMotoConfig } from './moto-server';
 
 /** CloudTrail calls after which the trails are read again. */
 const CHANGES_TRAILS = new Set(['CreateTrail', 'UpdateTrail', 'DeleteTrail', 'StartLogging', 'StopLogging', 'PutEventSelectors']);
@@ -63,7 +64,7 @@ export class LocalCloudTrail {
   private timer?: NodeJS.Timeout;
 
   constructor(options: LocalCloudTrailOptions) {
-    const config = { endpoint: options.motoEndpoint, region: options.region, credentials: { accessKeyId: 'AKIALOCALCLOUDTRAIL1', secretAccessKey: 'local' } };
+    const config = directMotoConfig(options.motoEndpoint, options.region, 'AKIALOCALCLOUDTRAIL1');
     this.client = new CloudTrailClient(config);
     const s3 = new S3Client({ ...config, forcePathStyle: true });
     if (options.digestKey) {

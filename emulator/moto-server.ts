@@ -25,6 +25,15 @@ export const EMULATOR_CREDENTIALS = {
   AWS_SESSION_TOKEN: '',
 };
 
+/**
+ * Client settings for calls straight to moto, which the edge does not see
+ * and so does not record (reading configuration, delivering logs). Each part
+ * of the emulator signs with its own made-up key, which names it in moto's log.
+ */
+export function directMotoConfig(endpoint: string, region: string, accessKeyId: string): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } {
+  return { endpoint, region, credentials: { accessKeyId, secretAccessKey: 'local' } };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -2,39 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Delivery } from './edge/delivery';
 import { DigestFile, DigestWriter, digestPublicKey, generateDigestKeyPair } from './edge/digest';
-import { TrailConfig } from './edge/trails';
+import { folderS3, testTrail } from './edge/testing';
 import { METADATA_SUFFIX, VerifyReport, folderSource, problemLines, summarize, verifyLogs } from './verify-logs';
 
 const ACCOUNT = '123456789012';
 const KEY = generateDigestKeyPair();
 const PUBLIC = [digestPublicKey(KEY)];
-const TRAIL: TrailConfig = {
-  name: 'audit',
-  arn: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/audit`,
-  homeRegion: 'us-east-1',
-  bucket: 'audit-logs',
-  multiRegion: true,
-  includeGlobalServiceEvents: true,
-  logFileValidation: true,
-  logging: true,
-};
-
-/** An S3 client that writes puts into a folder as `logs pull --with-digests` would: the body, and the metadata beside it. */
-function folderS3(dir: string): S3Client {
-  return {
-    send: async (command: unknown) => {
-      if (!(command instanceof PutObjectCommand)) throw new Error('unexpected command');
-      const target = path.join(dir, ...String(command.input.Key).split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, command.input.Body as Buffer);
-      if (command.input.Metadata) fs.writeFileSync(`${target}${METADATA_SUFFIX}`, JSON.stringify(command.input.Metadata));
-      return {};
-    },
-  } as unknown as S3Client;
-}
+const TRAIL = testTrail();
 
 /** The emulator's delivery and digests, into a folder, on a clock the test sets. */
 function emulator(dir: string) {

@@ -1,18 +1,9 @@
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { MotoServer, motoAvailable, startMoto } from '../moto-server';
 import { Delivery } from './delivery';
-import { TrailConfig } from './trails';
+import { testTrail } from './testing';
 
-const trail = (name: string, bucket: string): TrailConfig => ({
-  name,
-  arn: `arn:aws:cloudtrail:us-east-1:123456789012:trail/${name}`,
-  homeRegion: 'us-east-1',
-  bucket,
-  multiRegion: false,
-  includeGlobalServiceEvents: true,
-  logFileValidation: false,
-  logging: true,
-});
+const trail = (name: string, bucket: string) => testTrail({ name, bucket, multiRegion: false, logFileValidation: false });
 
 describe('delivery when one trail\'s bucket is gone', () => {
   let moto: MotoServer | undefined;

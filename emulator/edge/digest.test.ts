@@ -19,24 +19,13 @@ import {
   readDigestPublicKey,
   sha256Hex,
 } from './digest';
+import { testTrail } from './testing';
 import { TrailConfig } from './trails';
 
 const ACCOUNT = '123456789012';
 const KEY = generateDigestKeyPair();
 
-function trail(overrides: Partial<TrailConfig> = {}): TrailConfig {
-  return {
-    name: 'audit',
-    arn: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/audit`,
-    homeRegion: 'us-east-1',
-    bucket: 'audit-logs',
-    multiRegion: true,
-    includeGlobalServiceEvents: true,
-    logFileValidation: true,
-    logging: true,
-    ...overrides,
-  };
-}
+const trail = testTrail;
 
 let fileCount = 0;
 function delivered(t: TrailConfig, region: string, events: string[]): DeliveredFile {

@@ -1,6 +1,7 @@
 import { GetUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { IdentityRegistry } from './identities';
 import { Operation } from './operation';
+import { directMotoConfig } from '../moto-server';
 
 export interface IamKeysOptions {
   /** moto, asked directly (nothing recorded) for the user's keys. */
@@ -19,7 +20,7 @@ export class IamKeys {
   private readonly iam: IAMClient;
 
   constructor(private readonly options: IamKeysOptions) {
-    this.iam = new IAMClient({ endpoint: options.motoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIALOCALIAMKEYS0001', secretAccessKey: 'local' } });
+    this.iam = new IAMClient(directMotoConfig(options.motoEndpoint, 'us-east-1', 'AKIALOCALIAMKEYS0001'));
   }
 
   /** Call after a successful IAM call. */

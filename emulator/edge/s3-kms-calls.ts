@@ -3,6 +3,7 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { IdentityRegistry, userIdentityOf } from './identities';
 import { Operation } from './operation';
+import { directMotoConfig } from '../moto-server';
 
 /** S3 operations that make S3 call KMS for an SSE-KMS object: a new data key to write, a Decrypt to read. */
 const KMS_CALL_FOR: Record<string, 'GenerateDataKey' | 'Decrypt'> = {
@@ -39,7 +40,7 @@ export class S3KmsCalls {
   private readonly bucketKeysUsed = new Set<string>();
 
   constructor(private readonly options: S3KmsCallsOptions) {
-    const config = { endpoint: options.motoEndpoint, region: options.region, credentials: { accessKeyId: 'AKIALOCALS3KMSCALLS1', secretAccessKey: 'local' } };
+    const config = directMotoConfig(options.motoEndpoint, options.region, 'AKIALOCALS3KMSCALLS1');
     this.s3 = new S3Client({ ...config, forcePathStyle: true });
     this.kms = new KMSClient(config);
   }

@@ -2,6 +2,7 @@ import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, PublishCommand, SNSClient, paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
+import { directMotoConfig } from '../moto-server';
 
 /** An EventBridge rule on the default bus, with its targets, as moto holds them. */
 export interface BusRule {
@@ -52,7 +53,6 @@ export function regionOf(arn: string): string {
 }
 
 /** The bus reads moto directly, not through the edge (so its reads are not recorded); moto takes any key. */
-const MOTO_CREDENTIALS = { accessKeyId: 'AKIALOCALEVENTBUS001', secretAccessKey: 'local' };
 
 /**
  * A failed call, saying what could not be read and why, e.g. `SNS
@@ -80,7 +80,7 @@ export class MotoDirectory implements ResourceDirectory {
     let byRegion = this.clients.get(Type);
     if (!byRegion) this.clients.set(Type, (byRegion = new Map()));
     let client = byRegion.get(region) as T | undefined;
-    if (!client) byRegion.set(region, (client = new Type({ endpoint: this.motoEndpoint, region, credentials: MOTO_CREDENTIALS, maxAttempts: 1 })));
+    if (!client) byRegion.set(region, (client = new Type({ ...directMotoConfig(this.motoEndpoint, region, 'AKIALOCALEVENTBUS001'), maxAttempts: 1 })));
     return client;
   }
 

@@ -5,6 +5,7 @@ import { GetFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand, L
 import { GetBucketNotificationConfigurationCommand, LambdaFunctionConfiguration, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { IdentityRegistry } from '../edge/identities';
+import { directMotoConfig } from '../moto-server';
 
 /** What the runtime needs to run a function that Terraform deployed to the emulator. */
 export interface LocalFunction {
@@ -50,7 +51,6 @@ export interface LocalLambdaOptions {
 }
 
 const HOST = path.join(__dirname, 'host.js');
-const MOTO_CREDENTIALS = { accessKeyId: 'AKIALOCALLAMBDA00001', secretAccessKey: 'local' };
 
 /** `s3:ObjectCreated:*` matches `s3:ObjectCreated:Put`. */
 function eventMatches(patterns: string[], event: string): boolean {
@@ -79,7 +79,7 @@ export class LocalLambda {
   public readonly failures: { function: string; error: string }[] = [];
 
   constructor(private readonly options: LocalLambdaOptions, private readonly bundles: Map<string, string>) {
-    const config = { endpoint: options.motoEndpoint, region: options.region, credentials: MOTO_CREDENTIALS };
+    const config = directMotoConfig(options.motoEndpoint, options.region, 'AKIALOCALLAMBDA00001');
     this.moto = { lambda: new LambdaClient(config), s3: new S3Client({ ...config, forcePathStyle: true }), sqs: new SQSClient(config) };
   }
 
